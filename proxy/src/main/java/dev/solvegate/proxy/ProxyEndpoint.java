@@ -1,0 +1,25 @@
+package dev.solvegate.proxy;
+
+/**
+ * A client's proxy, parsed and validated.
+ *
+ * <p>Thread-safety: immutable. {@link #toString()} masks the password; use {@link #toUri()} only to store it.
+ *
+ * @param scheme the protocol
+ * @param host a host name or an IP literal (IPv6 without brackets)
+ * @param port 1..65535
+ * @param user the user name, non-empty
+ * @param password the password, non-empty
+ */
+public record ProxyEndpoint(ProxyScheme scheme, String host, int port, String user, String password) {
+
+  /** The canonical form {@code scheme://user:pass@host:port}, with the secret in it: for storage only. */
+  public String toUri() {
+    throw new UnsupportedOperationException("implemented by the proxy issue");
+  }
+
+  @Override
+  public String toString() {
+    return scheme.name().toLowerCase(java.util.Locale.ROOT) + "://" + user + ":****@" + host + ":" + port;
+  }
+}
