@@ -1,12 +1,20 @@
 package dev.solvegate.proxy;
 
 import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Refuses proxies on loopback, private, link-local, multicast and other non-public addresses.
  *
- * <p>Thread-safety: immutable.
+ * <p>Every address a host resolves to must be public: a name with one public and one private answer is
+ * denied, since the connection could go to either. IP literals are checked without DNS. The ranges are
+ * listed in {@link NonPublic}; documentation ranges (TEST-NET-1/2/3, 2001:db8::/32) are allowed, since they
+ * route nowhere and SPEC's examples use them. Callers connect to the {@link Verdict.Allowed#addresses()} of
+ * the check, never to the name again, so a later DNS answer cannot rebind the proxy to an internal host.
+ *
+ * <p>Thread-safety: immutable (the resolver must be thread-safe).
  */
 public final class AddressGuard {
 
@@ -19,11 +27,28 @@ public final class AddressGuard {
     record Denied(String detail) implements Verdict {}
   }
 
+  /** Resolves a host name to its addresses; must be thread-safe. */
+  @FunctionalInterface
+  public interface Resolver {
+    /** @throws UnknownHostException when the name does not resolve */
+    List<InetAddress> resolve(String host) throws UnknownHostException;
+  }
+
   private final boolean allowPrivate;
+  private final Resolver resolver;
 
   /** @param allowPrivate true to allow non-public addresses ({@code SOLVEGATE_PROXY_ALLOW_PRIVATE}) */
   public AddressGuard(boolean allowPrivate) {
+    this(allowPrivate, host -> Arrays.asList(InetAddress.getAllByName(host)));
+  }
+
+  /**
+   * @param allowPrivate true to allow non-public addresses
+   * @param resolver resolves names that are not IP literals (tests inject DNS answers here)
+   */
+  public AddressGuard(boolean allowPrivate, Resolver resolver) {
     this.allowPrivate = allowPrivate;
+    this.resolver = java.util.Objects.requireNonNull(resolver, "resolver");
   }
 
   public boolean allowPrivate() {
@@ -32,6 +57,34 @@ public final class AddressGuard {
 
   /** Resolves {@code host} and checks every address; an unresolvable host is denied. */
   public Verdict check(String host) {
-    throw new UnsupportedOperationException("implemented by the proxy issue");
+    if (host == null || host.isBlank()) {
+      return new Verdict.Denied("proxy host is empty");
+    }
+    InetAddress literal = Hosts.literal(host);
+    List<InetAddress> addresses;
+    if (literal != null) {
+      addresses = List.of(literal);
+    } else {
+      try {
+        List<InetAddress> answer = resolver.resolve(host);
+        addresses = answer == null ? List.of() : List.copyOf(answer);
+      } catch (UnknownHostException | RuntimeException e) {
+        return new Verdict.Denied("proxy host does not resolve: " + host);
+      }
+      if (addresses.isEmpty()) {
+        return new Verdict.Denied("proxy host does not resolve: " + host);
+      }
+    }
+    if (!allowPrivate) {
+      for (InetAddress address : addresses) {
+        String why = NonPublic.reason(address);
+        if (why != null) {
+          String subject = literal != null ? "proxy host is" : "proxy host " + host + " resolves to";
+          return new Verdict.Denied(
+              subject + " a non-public address (" + why + "): " + address.getHostAddress());
+        }
+      }
+    }
+    return new Verdict.Allowed(addresses);
   }
 }

@@ -15,11 +15,14 @@ public record ProxyEndpoint(ProxyScheme scheme, String host, int port, String us
 
   /** The canonical form {@code scheme://user:pass@host:port}, with the secret in it: for storage only. */
   public String toUri() {
-    throw new UnsupportedOperationException("implemented by the proxy issue");
+    String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+    return scheme.name().toLowerCase(java.util.Locale.ROOT) + "://" + Percent.encode(user) + ":"
+        + Percent.encode(password) + "@" + h + ":" + port;
   }
 
   @Override
   public String toString() {
-    return scheme.name().toLowerCase(java.util.Locale.ROOT) + "://" + user + ":****@" + host + ":" + port;
+    String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+    return scheme.name().toLowerCase(java.util.Locale.ROOT) + "://" + user + ":****@" + h + ":" + port;
   }
 }
