@@ -1,0 +1,60 @@
+package dev.solvegate.server;
+
+import dev.solvegate.server.cli.AdminCommand;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code ./solvegate} command line: {@code serve}, {@code worker}, {@code admin …}. */
+@Command(
+    name = "solvegate",
+    mixinStandardHelpOptions = true,
+    version = "solvegate 0.1.0",
+    description = "A task-solving API service.",
+    subcommands = {Main.Serve.class, AdminCommand.class})
+public final class Main implements Runnable {
+
+  public static void main(String[] args) {
+    System.setProperty("java.awt.headless", "true");
+    int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    if (code != 0 || !(args.length > 0 && (args[0].equals("serve") || args[0].equals("worker")))) {
+      System.exit(code);
+    }
+  }
+
+  @Override
+  public void run() {
+    CommandLine.usage(this, System.out);
+  }
+
+  /** Reads the environment's configuration, or exits with the variable that is wrong. */
+  static Config configOrExit() {
+    try {
+      return Config.fromEnv(System.getenv());
+    } catch (Config.Invalid e) {
+      System.err.println("solvegate: bad configuration: " + e.getMessage());
+      System.exit(2);
+      throw e;
+    }
+  }
+
+  @Command(name = "serve", description = "Run the public API, the admin API and the workers.")
+  static final class Serve implements Callable<Integer> {
+    @Override
+    public Integer call() throws InterruptedException {
+      Config config = configOrExit();
+      Node node = Node.start(config, Clock.systemUTC());
+      System.out.println("solvegate: public API on :" + node.port() + ", admin API on " + config.adminBind() + ":"
+          + node.adminPort() + ", database " + (config.postgres() ? "PostgreSQL" : "embedded H2 in " + config.dataDir()));
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        node.close();
+        stopped.countDown();
+      }, "solvegate-shutdown"));
+      stopped.await();
+      return 0;
+    }
+  }
+}

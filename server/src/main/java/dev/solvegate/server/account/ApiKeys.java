@@ -1,0 +1,36 @@
+package dev.solvegate.server.account;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * Client key secrets: 128 random bits as 32 hex characters (the anti-captcha family's shape), stored only as
+ * their SHA-256. A fast hash is enough here because the secrets are random, not chosen by people.
+ * Thread-safety: stateless.
+ */
+public final class ApiKeys {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private ApiKeys() {}
+
+  /** A new secret to show once. */
+  public static String newSecret() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  /** The stored form of a secret. */
+  public static String hash(String secret) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(sha.digest(secret.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+}
