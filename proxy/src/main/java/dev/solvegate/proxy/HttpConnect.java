@@ -31,7 +31,7 @@ final class HttpConnect {
     if (status / 100 == 2) {
       return;
     }
-    if (status == 407) {
+    if (status == 407 || status == 401) { // tinyproxy answers wrong credentials with 401
       throw new ProxyFailure(Reason.AUTH_FAILED, "http proxy rejected the credentials: " + printable(statusLine));
     }
     throw new ProxyFailure(

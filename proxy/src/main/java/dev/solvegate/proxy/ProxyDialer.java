@@ -81,7 +81,7 @@ public final class ProxyDialer {
       return socket;
     } catch (ProxyFailure e) {
       closeQuietly(socket);
-      throw e;
+      throw new ProxyFailure(e.reason(), e.getMessage() + " (proxy " + proxy + ")", e);
     } catch (SocketTimeoutException e) {
       closeQuietly(socket);
       throw new ProxyFailure(Reason.TIMED_OUT, what + " proxy " + proxy + " did not complete the handshake within "
