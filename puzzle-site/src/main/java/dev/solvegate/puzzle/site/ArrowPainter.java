@@ -9,18 +9,23 @@ import java.awt.geom.AffineTransform;
 import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.SplittableRandom;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
 
 /**
  * Paints one challenge image: an arrow of random colour, size, stroke width and position, turned by a given
  * angle, over a noisy gradient background with distractor lines and speckles.
  *
- * <p>Design note: the figure is solid and at least 6 px wide while every distractor is at most 2 px wide, and
- * the figure is dark and saturated while the background is light. That is what makes the challenge readable
+ * <p>Design note: the figure is solid and at least 9 px wide (its head at least 2.6 times that) while every
+ * distractor is at most 2 px wide, and the figure is dark and saturated while the background is light. That is what makes the challenge readable
  * by real image analysis (threshold against the background, erode away thin clutter, take the largest blob);
  * the randomness is there so that nothing simpler (a fixed colour, a fixed position) gives the answer away.
  *
@@ -86,8 +91,8 @@ final class ArrowPainter {
     float val = (float) rnd.nextDouble(0.15, 0.5);
     g.setColor(Color.getHSBColor(hue, sat, val));
     double length = rnd.nextDouble(60, 88);
-    double shaft = rnd.nextDouble(6, 10);
-    double headWidth = length * rnd.nextDouble(0.40, 0.52);
+    double shaft = rnd.nextDouble(9, 13);
+    double headWidth = Math.max(2.6 * shaft, length * rnd.nextDouble(0.40, 0.52));
     double headLength = length * rnd.nextDouble(0.30, 0.40);
     double radius = Math.hypot(headWidth / 2, length / 2) + 2;
     double cx = rnd.nextDouble(radius, SIZE - radius);
@@ -116,14 +121,13 @@ final class ArrowPainter {
   }
 
   private static void noise(BufferedImage img, SplittableRandom rnd) {
-    for (int y = 0; y < SIZE; y++) {
-      for (int x = 0; x < SIZE; x++) {
-        int rgb = img.getRGB(x, y);
-        int r = clamp(((rgb >> 16) & 0xff) + rnd.nextInt(-14, 15));
-        int gr = clamp(((rgb >> 8) & 0xff) + rnd.nextInt(-14, 15));
-        int b = clamp((rgb & 0xff) + rnd.nextInt(-14, 15));
-        img.setRGB(x, y, (r << 16) | (gr << 8) | b);
-      }
+    int[] pixels = ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
+    for (int i = 0; i < pixels.length; i++) {
+      int rgb = pixels[i];
+      int r = clamp(((rgb >> 16) & 0xff) + rnd.nextInt(-14, 15));
+      int gr = clamp(((rgb >> 8) & 0xff) + rnd.nextInt(-14, 15));
+      int b = clamp((rgb & 0xff) + rnd.nextInt(-14, 15));
+      pixels[i] = (r << 16) | (gr << 8) | b;
     }
   }
 
@@ -135,14 +139,20 @@ final class ArrowPainter {
     return Math.max(0, Math.min(255, v));
   }
 
+  /** PNG with fast deflate: the noise makes the pixels nearly incompressible, so effort buys nothing. */
   private static byte[] png(BufferedImage img) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
-    try {
-      if (!ImageIO.write(img, "png", out)) {
-        throw new IllegalStateException("no PNG writer on this platform");
-      }
+    ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+    ByteArrayOutputStream out = new ByteArrayOutputStream(48 * 1024);
+    try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+      ImageWriteParam param = writer.getDefaultWriteParam();
+      param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+      param.setCompressionQuality(0.9f);
+      writer.setOutput(ios);
+      writer.write(null, new IIOImage(img, null, null), param);
     } catch (IOException e) {
       throw new UncheckedIOException("writing PNG to memory failed", e);
+    } finally {
+      writer.dispose();
     }
     return out.toByteArray();
   }
