@@ -42,6 +42,15 @@ class ErrorCodeTest {
   }
 
   @Test
+  void apiDocListsEveryCodeWithItsStatus() throws IOException {
+    Path doc = Path.of("").toAbsolutePath().getParent().resolve("docs/API.md"); // tests run in server/
+    String text = Files.readString(doc);
+    for (ErrorCode c : ErrorCode.values()) {
+      assertThat(text).contains("| `" + c.name() + "` | " + c.httpStatus() + " | ");
+    }
+  }
+
+  @Test
   void seedSpellingIsKept() {
     assertThat(ErrorCode.valueOf("ERROR_SERVICE_UNAVALIABLE").httpStatus()).isEqualTo(503);
   }
