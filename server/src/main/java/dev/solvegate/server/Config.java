@@ -27,6 +27,9 @@ import java.util.regex.Pattern;
  * @param priceMicros the default price of a ready task for new accounts, in micro-units
  * @param errorStatusAlways200 compatibility mode: every error with HTTP 200
  * @param proxyAllowPrivate allow proxies on non-public addresses
+ * @param lease how long a node's claim on a running task holds without a heartbeat ({@code SOLVEGATE_LEASE})
+ * @param drainGrace how long shutdown waits for running solves before handing them back
+ *     ({@code SOLVEGATE_DRAIN_GRACE})
  */
 public record Config(
     int port,
@@ -43,7 +46,9 @@ public record Config(
     int workers,
     long priceMicros,
     boolean errorStatusAlways200,
-    boolean proxyAllowPrivate) {
+    boolean proxyAllowPrivate,
+    Duration lease,
+    Duration drainGrace) {
 
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
 
@@ -103,7 +108,9 @@ public record Config(
         integer(env, "SOLVEGATE_WORKERS", 1000, 1, 1_000_000),
         price,
         errorStatus.equals("200"),
-        bool(env, "SOLVEGATE_PROXY_ALLOW_PRIVATE", false));
+        bool(env, "SOLVEGATE_PROXY_ALLOW_PRIVATE", false),
+        duration(env, "SOLVEGATE_LEASE", "10s"),
+        duration(env, "SOLVEGATE_DRAIN_GRACE", "10s"));
   }
 
   /** The embedded database's URL for a data folder. */
@@ -123,7 +130,7 @@ public record Config(
   /** Returns a copy with other ports, for tests and the demo. */
   public Config withPorts(int port, int adminPort) {
     return new Config(port, adminPort, adminBind, adminToken, dataDir, dbUrl, dbUser, dbPassword, taskTimeout,
-        solveTimeout, resultTtl, workers, priceMicros, errorStatusAlways200, proxyAllowPrivate);
+        solveTimeout, resultTtl, workers, priceMicros, errorStatusAlways200, proxyAllowPrivate, lease, drainGrace);
   }
 
   private static String get(Map<String, String> env, String name, String fallback) {

@@ -5,7 +5,10 @@ import dev.solvegate.server.account.AccountStore;
 import dev.solvegate.server.admin.AdminApi;
 import dev.solvegate.server.api.PublicApi;
 import dev.solvegate.server.api.Replies;
+import dev.solvegate.server.engine.Engine;
 import dev.solvegate.server.engine.Solvers;
+import dev.solvegate.server.metrics.Metrics;
+import dev.solvegate.server.metrics.RequestMetrics;
 import dev.solvegate.server.store.Database;
 import dev.solvegate.server.store.DatabaseFaults;
 import dev.solvegate.server.task.TaskStore;
@@ -16,10 +19,14 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One solvegate node: the database pool, the public API and the admin API, wired together. {@link #start}
- * returns once both listeners accept connections.
+ * One solvegate node: the database pool, the task engine, the public API (unless a worker) and the admin API
+ * with {@code /metrics}, wired together. {@link #start} returns once the listeners accept connections.
+ * {@link #close} drains: createTask on this node answers {@code ERROR_SERVICE_UNAVALIABLE} (a node-local
+ * flag; the shared operator switch is untouched), running solves get {@code SOLVEGATE_DRAIN_GRACE} to
+ * finish and are then handed back to the queue, and only then do the listeners and the pool close.
  *
  * <p>Thread-safety: start and close from one thread; the running node serves requests concurrently.
  */
@@ -28,19 +35,32 @@ public final class Node implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Node.class.getName());
 
   private final Database db;
+  private final Engine engine;
   private final WebServer publicServer;
   private final WebServer adminServer;
   private final String adminToken;
+  private final AtomicBoolean draining;
 
-  private Node(Database db, WebServer publicServer, WebServer adminServer, String adminToken) {
+  private Node(Database db, Engine engine, WebServer publicServer, WebServer adminServer, String adminToken,
+      AtomicBoolean draining) {
     this.db = db;
+    this.engine = engine;
     this.publicServer = publicServer;
     this.adminServer = adminServer;
     this.adminToken = adminToken;
+    this.draining = draining;
   }
 
-  /** Opens the database, migrates it, and starts both listeners. */
+  /** Opens the database, migrates it, starts the engine and both listeners: {@code ./solvegate serve}. */
   public static Node start(Config config, Clock clock) {
+    return start(config, clock, true);
+  }
+
+  /**
+   * Opens the database, migrates it, starts the engine, the admin listener and, when {@code withPublicApi}, the
+   * public listener ({@code ./solvegate worker} runs without it).
+   */
+  public static Node start(Config config, Clock clock, boolean withPublicApi) {
     AdminToken.Resolved token = AdminToken.resolve(config);
     if (token.generated()) {
       System.out.println("solvegate: generated an admin token (kept in " + AdminToken.file(config.dataDir())
@@ -54,17 +74,28 @@ public final class Node implements AutoCloseable {
       var tasks = new TaskStore(db.jdbi(), clock, config.taskTimeout(), config.resultTtl());
       var solvers = Solvers.discover();
       var replies = new Replies(config.errorStatusAlways200());
+      var metrics = new Metrics();
+      var draining = new AtomicBoolean();
+      Engine engine = Engine.create(db, config, solvers, metrics, clock);
       var publicApi = new PublicApi(new PublicApi.Deps(
           state, accounts, templates, tasks, solvers, new AddressGuard(config.proxyAllowPrivate()), replies, clock,
-          id -> {}));
+          id -> engine.wake()));
       var adminApi = new AdminApi(accounts, templates, state, solvers, token.token(), config.priceMicros());
 
-      WebServer publicServer = WebServer.builder()
+      WebServer publicServer = !withPublicApi ? null : WebServer.builder()
           .port(config.port())
           .host("0.0.0.0")
           .maxPayloadSize(1 << 20)
           .shutdownHook(false)
           .routing(r -> {
+            r.addFilter(new RequestMetrics(metrics));
+            r.addFilter((chain, req, res) -> {
+              if (draining.get() && req.prologue().uriPath().path().startsWith("/createTask")) {
+                replies.error(res, ErrorCode.ERROR_SERVICE_UNAVALIABLE);
+              } else {
+                chain.proceed();
+              }
+            });
             publicApi.routing(r);
             probes(r, db);
             r.any((req, res) -> replies.unknownMethod(res, req.prologue().uriPath().path()));
@@ -84,6 +115,10 @@ public final class Node implements AutoCloseable {
             .routing(r -> {
               adminApi.routing(r);
               probes(r, db);
+              r.get("/metrics", (req, res) -> {
+                res.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+                res.send(metrics.scrape().getBytes(StandardCharsets.UTF_8));
+              });
               r.any((req, res) -> json(res, 404, "{\"error\":\"no such route\"}"));
               r.error(Exception.class, (req, res, e) -> {
                 LOG.log(System.Logger.Level.WARNING, "admin request failed: " + req.prologue().uriPath().path(), e);
@@ -94,10 +129,13 @@ public final class Node implements AutoCloseable {
             .build()
             .start();
       } catch (RuntimeException e) {
-        publicServer.stop();
+        if (publicServer != null) {
+          publicServer.stop();
+        }
         throw e;
       }
-      return new Node(db, publicServer, adminServer, token.token());
+      engine.start();
+      return new Node(db, engine, publicServer, adminServer, token.token(), draining);
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -124,8 +162,9 @@ public final class Node implements AutoCloseable {
     res.send(body.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** The public API's port, or -1 on a worker node. */
   public int port() {
-    return publicServer.port();
+    return publicServer == null ? -1 : publicServer.port();
   }
 
   public int adminPort() {
@@ -140,9 +179,19 @@ public final class Node implements AutoCloseable {
     return db;
   }
 
+  /** Solves running on this node now. */
+  public int busyWorkers() {
+    return engine.busy();
+  }
+
+  /** Drains (see the class comment), then stops the listeners and closes the pool. */
   @Override
   public void close() {
-    publicServer.stop();
+    draining.set(true);
+    engine.close();
+    if (publicServer != null) {
+      publicServer.stop();
+    }
     adminServer.stop();
     db.close();
   }

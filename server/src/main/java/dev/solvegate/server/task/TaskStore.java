@@ -161,7 +161,19 @@ public final class TaskStore {
         .executeAndReturnGeneratedKeys("id")
         .mapTo(Long.class)
         .one();
+    notifyWorkers(h);
     return new Admission.Accepted(id);
+  }
+
+  /** Wakes idle workers on every node (PostgreSQL {@code LISTEN}); delivered when the admission commits. */
+  private static void notifyWorkers(Handle h) {
+    try {
+      if (h.getConnection().isWrapperFor(org.postgresql.PGConnection.class)) {
+        h.execute("NOTIFY solvegate_tasks");
+      }
+    } catch (java.sql.SQLException e) {
+      throw new org.jdbi.v3.core.ConnectionException(e);
+    }
   }
 
   /** The task {@code id} of {@code accountId}, unless unknown, another account's, or past its retention. */

@@ -1,0 +1,109 @@
+package dev.solvegate.server.engine;
+
+import dev.solvegate.server.ErrorCode;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The engine's two clocks: the heartbeat, which renews this node's leases every third of a lease, and the
+ * sweep, a safety net every half lease (at most 5 s) that every node runs:
+ *
+ * <ul>
+ *   <li>a solving task whose lease expired (its node died) is re-queued when a whole attempt still fits
+ *       before its deadline, else ended with {@code ERROR_TASK_CANCELLED};
+ *   <li>a queued task past its deadline is ended with {@code ERROR_TASK_TIMEOUT};
+ *   <li>ended tasks past {@code SOLVEGATE_RESULT_TTL} are deleted (their ledger rows stay);
+ *   <li>the dispatcher is woken, in case a notification was missed.
+ * </ul>
+ *
+ * If the heartbeat cannot renew for most of a lease, this node abandons its running tasks (stops their
+ * solvers without settling), because another node may soon re-run them: a task runs at most once at a time.
+ *
+ * <p>Thread-safety: safe for concurrent use; its two jobs run on their own threads.
+ */
+final class Sweeper implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(Sweeper.class.getName());
+  private static final int BATCH = 100;
+
+  private final Engine engine;
+  private final long leaseMillis;
+  private final ScheduledExecutorService timer =
+      Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("solvegate-sweeper-", 0).daemon().factory());
+  private volatile long lastRenewal;
+
+  Sweeper(Engine engine) {
+    this.engine = engine;
+    this.leaseMillis = engine.config().lease().toMillis();
+  }
+
+  long intervalMillis() {
+    return Math.clamp(leaseMillis / 2, 50, 5000);
+  }
+
+  void start() {
+    lastRenewal = engine.clock().millis();
+    long beat = Math.max(10, leaseMillis / 3);
+    timer.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(this::sweep, 0, intervalMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void heartbeat() {
+    long now = engine.clock().millis();
+    try {
+      int held = engine.queue().renew(engine.owner(), now + leaseMillis);
+      lastRenewal = now;
+      if (held < engine.running().size()) {
+        Set<Long> mine = engine.queue().held(engine.owner());
+        engine.running().values().stream()
+            .filter(w -> !mine.contains(w.taskId()))
+            .forEach(w -> w.stop(Worker.Stop.ABANDON));
+      }
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "lease heartbeat failed: " + e);
+      if (now - lastRenewal > leaseMillis - leaseMillis / 5 && !engine.running().isEmpty()) {
+        LOG.log(System.Logger.Level.WARNING, "leases about to expire: abandoning " + engine.running().size() + " task(s)");
+        engine.running().values().forEach(w -> w.stop(Worker.Stop.ABANDON));
+      }
+    }
+  }
+
+  private void sweep() {
+    try {
+      long now = engine.clock().millis();
+      long solveMillis = engine.solveTimeout().toMillis();
+      List<TaskQueue.Expired> expired = engine.queue().expired(now, BATCH);
+      for (TaskQueue.Expired x : expired) {
+        if (now + solveMillis <= x.deadline()) {
+          if (engine.queue().requeueExpired(x.id(), now)) {
+            LOG.log(System.Logger.Level.INFO, "task " + x.id() + ": lease expired, re-queued");
+          }
+        } else {
+          engine.settlement().settle(x.id(), Outcome.failed(ErrorCode.ERROR_TASK_CANCELLED),
+              Settlement.Guard.orphaned(now)).ifPresent(engine::ended);
+        }
+      }
+      for (long id : engine.queue().overdue(now, BATCH)) {
+        engine.settlement().settle(id, Outcome.failed(ErrorCode.ERROR_TASK_TIMEOUT), Settlement.Guard.overdue(now))
+            .ifPresent(engine::ended);
+      }
+      engine.queue().reap(now - engine.config().resultTtl().toMillis(), 1000);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "sweep failed: " + e);
+    }
+    engine.wake();
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    try {
+      timer.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

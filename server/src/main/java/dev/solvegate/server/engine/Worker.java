@@ -1,0 +1,182 @@
+package dev.solvegate.server.engine;
+
+import dev.solvegate.server.ErrorCode;
+import dev.solvegate.server.task.NewTask;
+import dev.solvegate.server.task.TaskCodec;
+import dev.solvegate.spi.SolveTask;
+import dev.solvegate.spi.Solver;
+import dev.solvegate.spi.SolverSettings;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs one claimed task to its end on this node: attempts under the deadline rules, then settlement.
+ *
+ * <p>Deadline rules: an attempt may run until the earlier of now + solve timeout and the task's deadline.
+ * An attempt cut off by the task's deadline ends the task with {@code ERROR_TASK_TIMEOUT}; one cut off by the
+ * solve timeout is {@code ERROR_SOLVE_TIMEOUT}. A retryable outcome is tried again only while a whole attempt
+ * still fits before the deadline, after a pause of a quarter of the solve timeout (at most 1 s) so that a
+ * solver failing at once does not spin; otherwise the task ends with the last attempt's outcome.
+ *
+ * <p>{@link #stop} asks the worker to give the task up, either handing it back to the queue (shutdown) or
+ * abandoning it (this node's lease is lost). Only the solver's thread is ever interrupted: the worker's own
+ * thread may be inside a database call, and interrupting a virtual thread in socket I/O would break it.
+ *
+ * <p>Thread-safety: {@link #stop} may be called from any thread; {@link #run} once, on the worker's thread.
+ */
+final class Worker {
+
+  /** Why a worker gives its task up. */
+  enum Stop {
+    HAND_BACK,
+    ABANDON
+  }
+
+  private static final System.Logger LOG = System.getLogger(Worker.class.getName());
+
+  private final Engine engine;
+  private final ClaimedTask task;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile Stop stop;
+  private volatile Attempt current;
+
+  Worker(Engine engine, ClaimedTask task) {
+    this.engine = engine;
+    this.task = task;
+  }
+
+  long taskId() {
+    return task.id();
+  }
+
+  /** Asks the worker to give its task up; the running attempt is cancelled at once. */
+  void stop(Stop reason) {
+    if (stop == null) {
+      stop = reason;
+    }
+    stopped.countDown();
+    Attempt a = current;
+    if (a != null) {
+      a.cancel();
+    }
+  }
+
+  void run() {
+    Outcome outcome;
+    try {
+      outcome = solve();
+    } catch (Stopped s) {
+      giveUp();
+      return;
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "task " + task.id() + ": could not be run", e);
+      outcome = Outcome.failed(ErrorCode.ERROR_TASK_EXCEPTION);
+    }
+    if (stop == Stop.ABANDON) {
+      return;
+    }
+    try {
+      Optional<Settlement.Ended> ended = engine.settlement().settle(task.id(), outcome,
+          Settlement.Guard.owner(engine.owner()));
+      ended.ifPresent(engine::ended);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "task " + task.id() + ": not settled; its lease will expire", e);
+    }
+  }
+
+  private Outcome solve() throws Stopped {
+    Solver solver = engine.solvers().find(task.solver()).orElse(null);
+    if (solver == null) {
+      LOG.log(System.Logger.Level.WARNING, "task " + task.id() + ": no solver " + task.solver() + " on this node");
+      return Outcome.failed(ErrorCode.ERROR_TASK_EXCEPTION);
+    }
+    NewTask request = TaskCodec.decode(task.request());
+    SolverSettings settings = Solvers.settings(task.settings());
+    SolveTask solveTask = new SolveTask(task.id(), request.websiteUrl(), request.websitePublicKey(),
+        request.websiteSubdomain(), request.data(), request.headers(), request.userAgent());
+    long solveMillis = engine.solveTimeout().toMillis();
+    long pause = Math.min(1000, solveMillis / 4);
+    while (true) {
+      long start = engine.clock().millis();
+      if (start >= task.deadline()) {
+        return Outcome.failed(ErrorCode.ERROR_TASK_TIMEOUT);
+      }
+      boolean cutByTask = task.deadline() < start + solveMillis;
+      long end = Math.min(start + solveMillis, task.deadline());
+      Attempt attempt = new Attempt(engine.dialer(), request, solveTask, solver, settings, Instant.ofEpochMilli(end));
+      Outcome outcome = attempt(attempt, end, cutByTask);
+      engine.metrics().attempt(solver.id(), outcome.label(), engine.clock().millis() - start);
+      if (!outcome.retryable() || engine.clock().millis() + pause + solveMillis > task.deadline()) {
+        return outcome;
+      }
+      if (pauseInterrupted(pause) || engine.draining()) {
+        throw new Stopped();
+      }
+      if (!engine.queue().startAttempt(task.id(), engine.owner())) {
+        stop(Stop.ABANDON);
+        throw new Stopped();
+      }
+    }
+  }
+
+  /** Waits {@code millis} before a retry; true when told to stop meanwhile. */
+  private boolean pauseInterrupted(long millis) throws Stopped {
+    try {
+      return stopped.await(millis, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Stopped();
+    }
+  }
+
+  private Outcome attempt(Attempt attempt, long end, boolean cutByTask) throws Stopped {
+    current = attempt;
+    if (stop != null) {
+      attempt.cancel();
+      throw new Stopped();
+    }
+    attempt.start(task.id());
+    try {
+      long wait = Math.max(0, end - engine.clock().millis());
+      return attempt.result().get(wait, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      return Outcome.failed(cutByTask ? ErrorCode.ERROR_TASK_TIMEOUT : ErrorCode.ERROR_SOLVE_TIMEOUT);
+    } catch (CancellationException | InterruptedException e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new Stopped();
+    } catch (ExecutionException e) {
+      LOG.log(System.Logger.Level.WARNING, "task " + task.id() + ": attempt failed", e.getCause());
+      return Outcome.failed(ErrorCode.ERROR_TASK_EXCEPTION);
+    } finally {
+      attempt.cancel();
+      current = null;
+    }
+  }
+
+  private void giveUp() {
+    if (stop != Stop.HAND_BACK && !engine.draining()) {
+      return;
+    }
+    try {
+      if (engine.queue().handBack(task.id(), engine.owner())) {
+        LOG.log(System.Logger.Level.INFO, "task " + task.id() + ": handed back to the queue");
+      }
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "task " + task.id() + ": not handed back; its lease will expire", e);
+    }
+  }
+
+  /** The worker was told to stop before its task ended. */
+  private static final class Stopped extends Exception {
+    Stopped() {
+      super(null, null, false, false);
+    }
+  }
+}
