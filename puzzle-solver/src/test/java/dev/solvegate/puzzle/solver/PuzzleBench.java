@@ -5,7 +5,11 @@ import dev.solvegate.puzzle.site.PuzzleSiteConfig;
 import dev.solvegate.puzzle.site.SiteKeys;
 import dev.solvegate.spi.SolveResult;
 import dev.solvegate.spi.SolveTask;
+import java.net.URI;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,8 +17,10 @@ import java.util.TreeMap;
 /**
  * Benchmark, not a test (surefire ignores it: no {@code Test} in the name): starts a local {@link PuzzleSite},
  * solves N challenges one after another through {@link DirectNoProxyNetwork} and prints the success rate and
- * the time per challenge (p50, p99, max). Each challenge is a whole session: 3 rounds of 6 images, i.e. 18
- * images analysed and 7 HTTP requests. Usage: {@code PuzzleBench [n] [warmup]}, defaults 1000 and 50.
+ * the time per challenge (p50, p99, max), then times the image analysis alone. Each challenge is a whole
+ * session: 3 rounds of 6 images, i.e. 18 images painted by the site and analysed by the solver, and 7 HTTP
+ * requests, all in this one JVM.
+ * Usage: {@code PuzzleBench [n] [warmup]}, defaults 1000 and 50.
  */
 public final class PuzzleBench {
 
@@ -54,7 +60,29 @@ public final class PuzzleBench {
           ms(nanos[n / 2]), ms(nanos[Math.min(n - 1, (int) Math.ceil(n * 0.99) - 1)]), ms(nanos[n - 1]),
           ms(Arrays.stream(nanos).sum() / n), wall / 1e9);
       failures.forEach((k, v) -> System.out.println("  failed x" + v + ": " + k));
+      imageAnalysis(network, keys, site.port(), 200);
     }
+  }
+
+  /** Times {@link ArrowReader} alone on the images of {@code rounds} fresh rounds, apart from HTTP and painting. */
+  private static void imageAnalysis(DirectNoProxyNetwork network, SiteKeys keys, int port, int rounds)
+      throws Exception {
+    SiteApi api = new SiteApi(network, URI.create("http://127.0.0.1:" + port + "/"));
+    List<byte[]> pngs = new ArrayList<>();
+    for (int i = 0; i < rounds; i++) {
+      SiteApi.Round round = api.round(api.createSession(keys.publicKey().toString()));
+      round.images().forEach(b64 -> pngs.add(Base64.getDecoder().decode(b64)));
+    }
+    long[] nanos = new long[pngs.size()];
+    for (int i = 0; i < nanos.length; i++) {
+      long t = System.nanoTime();
+      ArrowReader.tilt(pngs.get(i));
+      nanos[i] = System.nanoTime() - t;
+    }
+    Arrays.sort(nanos);
+    int n = nanos.length;
+    System.out.printf(Locale.ROOT, "image analysis alone (decode + read, %d images): p50=%.2f ms p99=%.2f ms max=%.2f ms%n",
+        n, ms(nanos[n / 2]), ms(nanos[(int) Math.ceil(n * 0.99) - 1]), ms(nanos[n - 1]));
   }
 
   private static double ms(long nanos) {
