@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "solvegate 0.1.0",
     description = "A task-solving API service.",
-    subcommands = {Main.Serve.class, AdminCommand.class})
+    subcommands = {Main.Serve.class, Main.Worker.class, AdminCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
@@ -44,17 +44,38 @@ public final class Main implements Runnable {
   static final class Serve implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
-      Config config = configOrExit();
-      Node node = Node.start(config, Clock.systemUTC());
-      System.out.println("solvegate: public API on :" + node.port() + ", admin API on " + config.adminBind() + ":"
-          + node.adminPort() + ", database " + (config.postgres() ? "PostgreSQL" : "embedded H2 in " + config.dataDir()));
-      CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        node.close();
-        stopped.countDown();
-      }, "solvegate-shutdown"));
-      stopped.await();
-      return 0;
+      return run(true);
     }
+  }
+
+  @Command(name = "worker", description = "Run the workers and the admin API (with /metrics), without the public API.")
+  static final class Worker implements Callable<Integer> {
+    @Override
+    public Integer call() throws InterruptedException {
+      return run(false);
+    }
+  }
+
+  /**
+   * Starts a node and blocks until SIGTERM or SIGINT; the shutdown hook drains it (intake off on this node,
+   * running solves get SOLVEGATE_DRAIN_GRACE, the rest are handed back to other nodes).
+   */
+  static int run(boolean publicApi) throws InterruptedException {
+    Config config = configOrExit();
+    Node node = Node.start(config, Clock.systemUTC(), publicApi);
+    String db = config.postgres() ? "PostgreSQL" : "embedded H2 in " + config.dataDir();
+    System.out.println(publicApi
+        ? "solvegate: public API on :" + node.port() + ", admin API on " + config.adminBind() + ":" + node.adminPort()
+            + ", " + config.workers() + " workers, database " + db
+        : "solvegate: worker with " + config.workers() + " workers, admin API and /metrics on " + config.adminBind()
+            + ":" + node.adminPort() + ", database " + db);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.out.println("solvegate: draining");
+      node.close();
+      stopped.countDown();
+    }, "solvegate-shutdown"));
+    stopped.await();
+    return 0;
   }
 }
