@@ -45,8 +45,8 @@ public final class PuzzleSolver implements Solver {
     try {
       SiteApi site = new SiteApi(context.network(), SiteApi.base(task, context.settings()));
       ImageWork work = new ImageWork(
-          setting(context.settings(), "imageBudgetMs", DEFAULT_IMAGE_BUDGET_MS),
-          setting(context.settings(), "maxTiltDegrees", DEFAULT_MAX_TILT_DEGREES));
+          setting(context.settings(), "imageBudgetMs", DEFAULT_IMAGE_BUDGET_MS, 3_600_000),
+          setting(context.settings(), "maxTiltDegrees", DEFAULT_MAX_TILT_DEGREES, 180));
       checkpoint(context);
       String session = site.createSession(task.websitePublicKey());
       while (true) {
@@ -126,14 +126,14 @@ public final class PuzzleSolver implements Solver {
     }
   }
 
-  private static long setting(SolverSettings settings, String name, long fallback) throws Unsolved {
+  private static long setting(SolverSettings settings, String name, long fallback, long max) throws Unsolved {
     if (!settings.values().containsKey(name)) {
       return fallback;
     }
     long v = settings.number(name)
         .orElseThrow(() -> new Unsolved(Failure.UNSOLVABLE, "setting " + name + " must be a whole number"));
-    if (v < 0 || v > 3_600_000) {
-      throw new Unsolved(Failure.UNSOLVABLE, "setting " + name + " out of range 0..3600000: " + v);
+    if (v < 0 || v > max) {
+      throw new Unsolved(Failure.UNSOLVABLE, "setting " + name + " out of range 0.." + max + ": " + v);
     }
     return v;
   }
