@@ -46,6 +46,12 @@ public final class TaskStore {
 
   private static final int ATTEMPTS = 3;
 
+  /** A locked package row; quota use already reset when it belongs to an earlier UTC hour or day. */
+  private record PackageRow(int threads, int hourlyQuota, int dailyQuota, int inFlight, int hourUsed, int dayUsed) {}
+
+  /** A locked account row; money in micro-units. */
+  private record AccountRow(int maxThreads, long price, long balance, long held, int inFlight) {}
+
   private final Jdbi jdbi;
   private final Clock clock;
   private final Duration taskTimeout;
@@ -87,36 +93,31 @@ public final class TaskStore {
     long now = clock.millis();
     long hour = now / 3_600_000L;
     long day = now / 86_400_000L;
-    int hourUsed = 0;
-    int dayUsed = 0;
-    boolean packageFull = false;
+    PackageRow pkg = null;
     if (caller.packageKey()) {
-      var p = h.createQuery(
+      pkg = h.createQuery(
               """
               SELECT threads, hourly_quota, daily_quota, in_flight, hour_index, hour_used, day_index, day_used
               FROM packages WHERE id = :id FOR UPDATE
               """)
           .bind("id", caller.packageId())
-          .mapToMap()
+          .map((rs, ctx) -> new PackageRow(rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getInt(4),
+              rs.getLong(5) == hour ? rs.getInt(6) : 0, rs.getLong(7) == day ? rs.getInt(8) : 0))
           .one();
-      hourUsed = ((Number) p.get("hour_index")).longValue() == hour ? ((Number) p.get("hour_used")).intValue() : 0;
-      dayUsed = ((Number) p.get("day_index")).longValue() == day ? ((Number) p.get("day_used")).intValue() : 0;
-      if (hourUsed >= ((Number) p.get("hourly_quota")).intValue() || dayUsed >= ((Number) p.get("daily_quota")).intValue()) {
+      if (pkg.hourUsed() >= pkg.hourlyQuota() || pkg.dayUsed() >= pkg.dailyQuota()) {
         return new Admission.Refused(ErrorCode.ERROR_RATE_LIMIT_EXCEEDED);
       }
-      packageFull = ((Number) p.get("in_flight")).intValue() >= ((Number) p.get("threads")).intValue();
     }
-    var a = h.createQuery("SELECT max_threads, price, balance, held, in_flight FROM accounts WHERE id = :id FOR UPDATE")
+    AccountRow a = h.createQuery("SELECT max_threads, price, balance, held, in_flight FROM accounts WHERE id = :id FOR UPDATE")
         .bind("id", caller.accountId())
-        .mapToMap()
+        .map((rs, ctx) -> new AccountRow(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getInt(5)))
         .one();
-    if (packageFull || ((Number) a.get("in_flight")).intValue() >= ((Number) a.get("max_threads")).intValue()) {
+    if ((pkg != null && pkg.inFlight() >= pkg.threads()) || a.inFlight() >= a.maxThreads()) {
       return new Admission.Refused(ErrorCode.ERROR_THREAD_THRESHOLD_EXCEEDED);
     }
-    long price = ((Number) a.get("price")).longValue();
+    long price = a.price();
     long hold = caller.packageKey() ? 0 : price;
-    long available = ((Number) a.get("balance")).longValue() - ((Number) a.get("held")).longValue();
-    if (!caller.packageKey() && available < price) {
+    if (!caller.packageKey() && a.balance() - a.held() < price) {
       return new Admission.Refused(ErrorCode.ERROR_ZERO_BALANCE);
     }
     if (!capacity) {
@@ -129,9 +130,9 @@ public final class TaskStore {
                 day_index = :day, day_used = :du WHERE id = :id
               """)
           .bind("hour", hour)
-          .bind("hu", hourUsed + 1)
+          .bind("hu", pkg.hourUsed() + 1)
           .bind("day", day)
-          .bind("du", dayUsed + 1)
+          .bind("du", pkg.dayUsed() + 1)
           .bind("id", caller.packageId())
           .execute();
     }
