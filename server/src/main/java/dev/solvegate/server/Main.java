@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "solvegate 0.1.0",
     description = "A task-solving API service.",
-    subcommands = {Main.Serve.class, Main.Worker.class, AdminCommand.class})
+    subcommands = {Main.Serve.class, Main.Worker.class, dev.solvegate.server.demo.DemoCommand.class, AdminCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
