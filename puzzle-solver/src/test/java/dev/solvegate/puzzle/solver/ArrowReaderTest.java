@@ -1,6 +1,7 @@
 package dev.solvegate.puzzle.solver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.awt.Color;
@@ -10,7 +11,9 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.List;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,6 +27,14 @@ class ArrowReaderTest {
 
     double error = Math.abs(((tilt - degrees) % 360 + 540) % 360 - 180);
     assertThat(error).isCloseTo(0, within(3.0));
+  }
+
+  @Test
+  void publicEntryPicksTheMostUprightAndSkipsUnreadableImages() throws Exception {
+    byte[] junk = {1, 2, 3};
+    assertThat(ArrowImages.mostUpright(List.of(arrow(90), junk, arrow(-40), arrow(4), arrow(180)))).isEqualTo(3);
+    assertThat(ArrowImages.tilt(arrow(-90))).isCloseTo(-90, within(3.0));
+    assertThatThrownBy(() -> ArrowImages.mostUpright(List.of(junk))).isInstanceOf(IllegalArgumentException.class);
   }
 
   private static byte[] arrow(int degrees) throws IOException {
