@@ -29,6 +29,8 @@ public final class Engine implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(Engine.class.getName());
   private static final int MAX_CLAIM = 32;
+  /** Connections the workers may use at once, so that API requests always find one in the pool of 32. */
+  private static final int DB_SLOTS = 12;
 
   private final String owner = "node-" + UUID.randomUUID();
   private final Config config;
@@ -41,6 +43,7 @@ public final class Engine implements AutoCloseable {
   private final Callbacks callbacks;
   private final Wakeup wakeup = new Wakeup();
   private final Semaphore slots;
+  private final Semaphore dbSlots = new Semaphore(DB_SLOTS, true);
   private final Map<Long, Worker> running = new ConcurrentHashMap<>();
   private final Thread dispatcher;
   private final Sweeper sweeper;
@@ -182,6 +185,16 @@ public final class Engine implements AutoCloseable {
   }
 
   // ---- for the workers and the sweeper ----
+
+  /** Runs one worker transaction within the engine's share of the connection pool. */
+  <T> T db(java.util.function.Supplier<T> transaction) {
+    dbSlots.acquireUninterruptibly();
+    try {
+      return transaction.get();
+    } finally {
+      dbSlots.release();
+    }
+  }
 
   String owner() {
     return owner;

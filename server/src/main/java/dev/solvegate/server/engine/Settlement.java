@@ -1,10 +1,8 @@
 package dev.solvegate.server.engine;
 
-import dev.solvegate.server.store.DatabaseFaults;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -47,8 +45,6 @@ final class Settlement {
   record Ended(long id, Outcome outcome, Long cost, String clientIp, String callbackUrl, long createdAt,
       long endedAt, int solveCount) {}
 
-  private static final int ATTEMPTS = 5;
-
   private final Jdbi jdbi;
   private final Clock clock;
 
@@ -62,21 +58,7 @@ final class Settlement {
    * was ended or taken by someone else). Database failures other than bounded-retry conflicts propagate.
    */
   Optional<Ended> settle(long id, Outcome outcome, Guard guard) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return jdbi.inTransaction(h -> settleIn(h, id, outcome, guard));
-      } catch (RuntimeException e) {
-        if (attempt == ATTEMPTS || !DatabaseFaults.retryableConflict(e)) {
-          throw e;
-        }
-        try {
-          Thread.sleep(ThreadLocalRandom.current().nextLong(5, 20L * attempt));
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
-      }
-    }
+    return Conflicts.retry(() -> jdbi.inTransaction(h -> settleIn(h, id, outcome, guard)));
   }
 
   private Optional<Ended> settleIn(Handle h, long id, Outcome outcome, Guard guard) {

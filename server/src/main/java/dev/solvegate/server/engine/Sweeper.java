@@ -2,6 +2,7 @@ package dev.solvegate.server.engine;
 
 import dev.solvegate.server.ErrorCode;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,20 +54,24 @@ final class Sweeper implements AutoCloseable {
 
   private void heartbeat() {
     long now = engine.clock().millis();
+    // the snapshot is taken before the database is read: every task in it was claimed (committed) before,
+    // so a task missing from the answer was really lost (or just settled by its own worker)
+    Map<Long, Worker> running = Map.copyOf(engine.running());
     try {
-      int held = engine.queue().renew(engine.owner(), now + leaseMillis);
+      engine.queue().renew(engine.owner(), running.keySet(), now + leaseMillis);
       lastRenewal = now;
-      if (held < engine.running().size()) {
-        Set<Long> mine = engine.queue().held(engine.owner());
-        engine.running().values().stream()
-            .filter(w -> !mine.contains(w.taskId()))
-            .forEach(w -> w.stop(Worker.Stop.ABANDON));
-      }
+      Set<Long> mine = engine.queue().held(engine.owner(), running.keySet());
+      running.forEach((id, w) -> {
+        if (!mine.contains(id)) {
+          LOG.log(System.Logger.Level.INFO, "task " + id + ": no longer held by this node; abandoning it");
+          w.stop(Worker.Stop.ABANDON);
+        }
+      });
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "lease heartbeat failed: " + e);
-      if (now - lastRenewal > leaseMillis - leaseMillis / 5 && !engine.running().isEmpty()) {
-        LOG.log(System.Logger.Level.WARNING, "leases about to expire: abandoning " + engine.running().size() + " task(s)");
-        engine.running().values().forEach(w -> w.stop(Worker.Stop.ABANDON));
+      if (now - lastRenewal > leaseMillis - leaseMillis / 5 && !running.isEmpty()) {
+        LOG.log(System.Logger.Level.WARNING, "leases about to expire: abandoning " + running.size() + " task(s)");
+        running.values().forEach(w -> w.stop(Worker.Stop.ABANDON));
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.solvegate.server.engine;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
@@ -81,19 +82,35 @@ final class TaskQueue {
             .execute()) == 1;
   }
 
-  /** Extends every lease {@code owner} holds to {@code until}; returns how many it holds. */
-  int renew(String owner, long until) {
-    return jdbi.withHandle(h -> h.createUpdate(
-            "UPDATE tasks SET lease_until = :until WHERE lease_owner = :owner AND status = 'solving'")
+  /**
+   * Extends the leases of the tasks {@code ids} that {@code owner} still holds to {@code until}. Only tasks a
+   * worker is running are renewed, so a claim whose worker is gone expires and is recovered by the sweep.
+   * Rows locked right now (a settlement or a retry in progress) are skipped rather than waited for.
+   */
+  void renew(String owner, Collection<Long> ids, long until) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    jdbi.useTransaction(h -> h.createUpdate(
+            """
+            UPDATE tasks SET lease_until = :until WHERE id IN (
+              SELECT id FROM tasks WHERE id IN (<ids>) AND lease_owner = :owner AND status = 'solving'
+              FOR UPDATE SKIP LOCKED)
+            """)
         .bind("until", until)
         .bind("owner", owner)
+        .bindList("ids", List.copyOf(ids))
         .execute());
   }
 
-  /** The ids of the tasks {@code owner} holds. */
-  Set<Long> held(String owner) {
+  /** Those of {@code ids} that {@code owner} still holds. */
+  Set<Long> held(String owner, Collection<Long> ids) {
+    if (ids.isEmpty()) {
+      return Set.of();
+    }
     return jdbi.withHandle(h -> Set.copyOf(h.createQuery(
-            "SELECT id FROM tasks WHERE lease_owner = :owner AND status = 'solving'")
+            "SELECT id FROM tasks WHERE id IN (<ids>) AND lease_owner = :owner AND status = 'solving'")
+        .bindList("ids", List.copyOf(ids))
         .bind("owner", owner)
         .mapTo(Long.class)
         .list()));

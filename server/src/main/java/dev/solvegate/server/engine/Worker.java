@@ -80,9 +80,10 @@ final class Worker {
     if (stop == Stop.ABANDON) {
       return;
     }
+    Outcome end = outcome;
     try {
-      Optional<Settlement.Ended> ended = engine.settlement().settle(task.id(), outcome,
-          Settlement.Guard.owner(engine.owner()));
+      Optional<Settlement.Ended> ended = engine.db(() -> engine.settlement().settle(task.id(), end,
+          Settlement.Guard.owner(engine.owner())));
       ended.ifPresent(engine::ended);
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "task " + task.id() + ": not settled; its lease will expire", e);
@@ -117,7 +118,17 @@ final class Worker {
       if (pauseInterrupted(pause) || engine.draining()) {
         throw new Stopped();
       }
-      if (!engine.queue().startAttempt(task.id(), engine.owner())) {
+      if (engine.clock().millis() + solveMillis > task.deadline()) {
+        return outcome; // the pause ran long (a loaded node): no whole attempt fits any more
+      }
+      boolean owned;
+      try {
+        owned = engine.db(() -> Conflicts.retry(() -> engine.queue().startAttempt(task.id(), engine.owner())));
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "task " + task.id() + ": retry not recorded; ending with the last outcome", e);
+        return outcome;
+      }
+      if (!owned) {
         stop(Stop.ABANDON);
         throw new Stopped();
       }
@@ -165,7 +176,7 @@ final class Worker {
       return;
     }
     try {
-      if (engine.queue().handBack(task.id(), engine.owner())) {
+      if (engine.db(() -> Conflicts.retry(() -> engine.queue().handBack(task.id(), engine.owner())))) {
         LOG.log(System.Logger.Level.INFO, "task " + task.id() + ": handed back to the queue");
       }
     } catch (RuntimeException e) {

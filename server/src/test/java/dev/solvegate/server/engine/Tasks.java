@@ -80,6 +80,11 @@ final class Tasks {
     return Money.parse(amount.asText());
   }
 
+  /** A Jdbi over plain connections to {@code url} (no pool; for checks from the test). */
+  static Jdbi jdbi(String url, String user) {
+    return Jdbi.create(() -> java.sql.DriverManager.getConnection(url, user, null));
+  }
+
   static long ledgerSum(Jdbi jdbi, long account) {
     return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(SUM(amount), 0) FROM ledger WHERE account_id = :a")
         .bind("a", account).mapTo(Long.class).one());
