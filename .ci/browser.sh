@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the e2e browser test needs: Debian's chromium (apt) and playwright-core (npm, the exact
+# Installs what the e2e tests need: Debian's chromium (apt), node, curl, and playwright-core (npm, the exact
 # version pinned in e2e/browser/package.json, no lock file). Idempotent: skips what is already there.
 # Playwright never downloads a browser here: the test drives /usr/bin/chromium.
 set -euo pipefail
@@ -15,9 +15,10 @@ else
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends chromium
 fi
 
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1; then
+  # node and npm for the browser test; curl because the e2e demo test runs the demo's printed curl commands
   $SUDO apt-get update
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends nodejs npm
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends nodejs npm curl
 fi
 
 want="$(node -p 'require("./e2e/browser/package.json").dependencies["playwright-core"]')"

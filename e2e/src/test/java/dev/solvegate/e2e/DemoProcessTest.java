@@ -83,8 +83,12 @@ class DemoProcessTest {
   @AfterEach
   void stop() throws InterruptedException {
     if (demo != null) {
+      boolean wasRunning = demo.isAlive();
       Repo.stopTree(demo, Duration.ofSeconds(30));
       assertThat(demo.isAlive()).isFalse();
+      if (wasRunning) {
+        await("the shutdown line").atMost(Duration.ofSeconds(5)).until(() -> out.contains("solvegate demo: stopping"));
+      }
     }
   }
 

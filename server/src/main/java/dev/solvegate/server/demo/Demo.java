@@ -49,11 +49,13 @@ final class Demo implements AutoCloseable {
   }
 
   private final Deque<AutoCloseable> parts;
+  private final DemoProxy proxy;
   private final DemoFacts facts;
   private final Path file;
 
-  private Demo(Deque<AutoCloseable> parts, DemoFacts facts, Path file) {
+  private Demo(Deque<AutoCloseable> parts, DemoProxy proxy, DemoFacts facts, Path file) {
     this.parts = parts;
+    this.proxy = proxy;
     this.facts = facts;
     this.file = file;
   }
@@ -104,7 +106,7 @@ final class Demo implements AutoCloseable {
           "http://" + PROXY_USER + ":" + proxyPassword + "@127.0.0.1:" + proxy.port(),
           siteUrl + "/api/verify", keys.privateKey(), testKeys);
       facts.write(file);
-      return new Demo(parts, facts, file);
+      return new Demo(parts, proxy, facts, file);
     } catch (IOException | InterruptedException | RuntimeException e) {
       closeAll(parts);
       throw e;
@@ -117,6 +119,11 @@ final class Demo implements AutoCloseable {
 
   Path file() {
     return file;
+  }
+
+  /** Connections the demo proxy holds open now. */
+  int proxyConnections() {
+    return proxy.openConnections();
   }
 
   private static PuzzleSite startSite(int port) {

@@ -54,6 +54,7 @@ class DemoTest {
       assertThat(first.path("publicKey").asText()).isEqualTo(f.websitePublicKey());
       assertThat(second.path("valid").asBoolean()).isFalse();
       assertThat(second.path("reason").asText()).contains("already been used");
+      await("the proxy's tunnels to close").atMost(Duration.ofSeconds(10)).until(() -> demo.proxyConnections() == 0);
     }
   }
 
