@@ -87,6 +87,10 @@ final class Demo implements AutoCloseable {
       parts.push(proxy);
       Node node = Node.start(config, clock);
       parts.push(node);
+      if (node.port() < 0 || node.adminPort() < 0) { // Helidon logs a failed bind and does not throw
+        throw new IllegalStateException("the node cannot listen on its ports (SOLVEGATE_PORT=" + config.port()
+            + ", SOLVEGATE_ADMIN_PORT=" + config.adminPort() + "; 0 picks a free port); see the log above");
+      }
 
       String apiBase = "http://127.0.0.1:" + node.port();
       String adminBase = "http://" + adminHost(config.adminBind()) + ":" + node.adminPort();
@@ -127,12 +131,19 @@ final class Demo implements AutoCloseable {
   }
 
   private static PuzzleSite startSite(int port) {
+    String problem = "the demo's puzzle site cannot listen on 127.0.0.1:" + port
+        + " (SOLVEGATE_DEMO_SITE_PORT; 0 picks a free port)";
+    PuzzleSite site;
     try {
-      return PuzzleSite.start(PuzzleSiteConfig.defaults().withPort(port));
+      site = PuzzleSite.start(PuzzleSiteConfig.defaults().withPort(port));
     } catch (RuntimeException e) {
-      throw new IllegalStateException("the demo's puzzle site cannot listen on 127.0.0.1:" + port
-          + " (SOLVEGATE_DEMO_SITE_PORT; 0 picks a free port): " + e.getMessage(), e);
+      throw new IllegalStateException(problem + ": " + e.getMessage(), e);
     }
+    if (site.port() < 0) { // Helidon logs a failed bind and does not throw
+      site.close();
+      throw new IllegalStateException(problem + "; see the log above");
+    }
+    return site;
   }
 
   /** The previous run's site keys when they are usable, else new random ones. */

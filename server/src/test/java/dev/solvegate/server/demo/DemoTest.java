@@ -128,6 +128,24 @@ class DemoTest {
     }
   }
 
+  @Test
+  void aBusyPortStopsTheStartWithTheVariableNamed() throws Exception {
+    try (java.net.ServerSocket busy = new java.net.ServerSocket()) {
+      busy.bind(new java.net.InetSocketAddress("0.0.0.0", 0));
+      for (String variable : java.util.List.of("SOLVEGATE_DEMO_SITE_PORT", "SOLVEGATE_PORT")) {
+        Map<String, String> env = env();
+        env.put(variable, Integer.toString(busy.getLocalPort()));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Demo.start(env, Clock.systemUTC()))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining(variable + (variable.equals("SOLVEGATE_PORT") ? "=" : ";"))
+            .hasMessageContaining(Integer.toString(busy.getLocalPort()));
+      }
+    }
+    try (Demo demo = Demo.start(env(), Clock.systemUTC())) { // and the same data folder starts fine afterwards
+      assertThat(demo.facts().apiBase()).doesNotEndWith(":-1");
+    }
+  }
+
   private static JsonNode solve(DemoFacts f, String publicKey) throws Exception {
     return awaitEnd(f, create(f, publicKey));
   }
