@@ -69,6 +69,7 @@ final class ChildNode implements AutoCloseable {
     pb.environment().putAll(all);
     pb.redirectErrorStream(true);
     Process p = pb.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly)); // no orphans if a test dies
     CompletableFuture<int[]> ports = new CompletableFuture<>();
     Writer log = Files.newBufferedWriter(logs.resolve(name + ".log"), StandardCharsets.UTF_8);
     Thread.ofPlatform().daemon().name("child-" + name).start(() -> {
