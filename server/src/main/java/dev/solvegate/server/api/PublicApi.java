@@ -7,6 +7,7 @@ import dev.solvegate.server.ErrorCode;
 import dev.solvegate.server.Money;
 import dev.solvegate.server.ServiceState;
 import dev.solvegate.server.account.AccountStore;
+import dev.solvegate.server.account.ApiKeys;
 import dev.solvegate.server.account.Caller;
 import dev.solvegate.server.engine.Solvers;
 import dev.solvegate.server.task.TaskStore;
@@ -44,6 +45,7 @@ public final class PublicApi {
       LongConsumer onAccepted) {}
 
   private static final long MAX_TASK_ID = (1L << 53) - 1;
+  private static final io.helidon.http.HeaderName X_CLIENT_KEY = io.helidon.http.HeaderNames.create("X-Client-Key");
 
   private final Deps deps;
   private final TaskFields fields;
@@ -116,17 +118,34 @@ public final class PublicApi {
       replies.error(res, ErrorCode.ERROR_MISSING_REQUEST_DATA);
       return;
     }
-    taskResult(res, caller(body), body.get("taskId"));
+    taskResult(res, clientKey(body), body.get("taskId"));
   }
 
   private void getTaskResultByPath(ServerRequest req, ServerResponse res) {
-    Optional<Caller> caller = req.headers()
-        .first(io.helidon.http.HeaderNames.create("X-Client-Key"))
-        .flatMap(deps.accounts()::caller);
-    taskResult(res, caller, Json.MAPPER.getNodeFactory().textNode(req.path().pathParameters().get("taskId")));
+    String key = req.headers().first(X_CLIENT_KEY).orElse(null);
+    taskResult(res, key, Json.MAPPER.getNodeFactory().textNode(req.path().pathParameters().get("taskId")));
   }
 
-  private void taskResult(ServerResponse res, Optional<Caller> caller, JsonNode idNode) {
+  /**
+   * The usual case, a key and a well-formed task id, takes one query for the key, its account and the task;
+   * anything else is answered from the key alone, with the same checks in the same order.
+   */
+  private void taskResult(ServerResponse res, String key, JsonNode idNode) {
+    long id = idNode == null || idNode.isNull() ? 0 : taskId(idNode);
+    if (key != null && id > 0) {
+      Optional<TaskStore.KeyedResult> read = deps.tasks().resultForKey(ApiKeys.hash(key), id);
+      if (read.isEmpty()) {
+        replies.error(res, ErrorCode.ERROR_KEY_DOES_NOT_EXIST);
+      } else if (read.get().suspended()) {
+        replies.error(res, ErrorCode.ERROR_ACCOUNT_SUSPENDED);
+      } else if (read.get().task().isEmpty()) {
+        replies.error(res, ErrorCode.ERROR_TASK_NOT_FOUND);
+      } else {
+        taskReply(res, read.get().task().get());
+      }
+      return;
+    }
+    Optional<Caller> caller = key == null ? Optional.empty() : deps.accounts().caller(key);
     if (caller.isEmpty()) {
       replies.error(res, ErrorCode.ERROR_KEY_DOES_NOT_EXIST);
       return;
@@ -139,13 +158,10 @@ public final class PublicApi {
       replies.error(res, new Refusal(ErrorCode.ERROR_MISSING_REQUEST_DATA, "taskId is required"));
       return;
     }
-    long id = taskId(idNode);
-    Optional<TaskView> task = id > 0 ? deps.tasks().result(id, caller.get().accountId()) : Optional.empty();
-    if (task.isEmpty()) {
-      replies.error(res, ErrorCode.ERROR_TASK_NOT_FOUND);
-      return;
-    }
-    TaskView t = task.get();
+    replies.error(res, ErrorCode.ERROR_TASK_NOT_FOUND);
+  }
+
+  private void taskReply(ServerResponse res, TaskView t) {
     switch (t.status()) {
       case "ready" -> {
         ObjectNode out = Json.MAPPER.createObjectNode().put("status", "ready");
@@ -199,11 +215,17 @@ public final class PublicApi {
   }
 
   private Optional<Caller> caller(JsonNode body) {
+    String key = clientKey(body);
+    return key == null ? Optional.empty() : deps.accounts().caller(key);
+  }
+
+  /** The body's {@code clientKey} (or {@code ClientKey}), or null when missing, not a string, empty or too long. */
+  private static String clientKey(JsonNode body) {
     JsonNode key = body.has("clientKey") ? body.get("clientKey") : body.get("ClientKey");
     if (key == null || !key.isTextual() || key.asText().isEmpty() || key.asText().length() > 256) {
-      return Optional.empty();
+      return null;
     }
-    return deps.accounts().caller(key.asText());
+    return key.asText();
   }
 
   /** A positive id that fits in 53 bits, from a number or a numeric string; else 0. */

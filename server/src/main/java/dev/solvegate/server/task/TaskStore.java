@@ -177,6 +177,55 @@ public final class TaskStore {
     }
   }
 
+  /**
+   * What getTaskResult needs, read in one query: whether the live key with hash {@code keyHash} exists, whether
+   * its account is suspended, and its account's task {@code id} (empty when unknown, another account's, or past
+   * its retention). Empty when the key is unknown or revoked. Key and account state are read fresh, as by
+   * {@code AccountStore.caller}, so revocation and suspension take effect on the next request on every node.
+   */
+  public Optional<KeyedResult> resultForKey(String keyHash, long id) {
+    long now = clock.millis();
+    return jdbi.withHandle(h -> h.createQuery(
+                """
+                SELECT a.status AS account_status, t.id, t.status, t.token, t.cost, t.client_ip, t.created_at,
+                  t.ended_at, t.solve_count, t.error_code, t.error_description
+                FROM api_keys k
+                JOIN accounts a ON a.id = k.account_id
+                LEFT JOIN tasks t ON t.id = :id AND t.account_id = k.account_id
+                WHERE k.key_hash = :hash AND NOT k.revoked
+                """)
+            .bind("hash", keyHash)
+            .bind("id", id)
+            .map((rs, ctx) -> {
+              boolean suspended = "suspended".equals(rs.getString("account_status"));
+              rs.getLong("id");
+              Optional<TaskView> task = rs.wasNull() ? Optional.empty() : Optional.of(view(rs));
+              return new KeyedResult(suspended, task.filter(t -> t.endedAt() == null || now < t.endedAt() + resultTtl.toMillis()));
+            })
+            .findOne());
+  }
+
+  /** The reading of {@link #resultForKey}. @param suspended whether the key's account is suspended */
+  public record KeyedResult(boolean suspended, Optional<TaskView> task) {}
+
+  private static TaskView view(java.sql.ResultSet rs) throws java.sql.SQLException {
+    long ended = rs.getLong("ended_at");
+    Long endedAt = rs.wasNull() ? null : ended;
+    long cost = rs.getLong("cost");
+    Long costOrNull = rs.wasNull() ? null : cost;
+    return new TaskView(
+        rs.getLong("id"),
+        rs.getString("status"),
+        rs.getString("token"),
+        costOrNull,
+        rs.getString("client_ip"),
+        rs.getLong("created_at"),
+        endedAt,
+        rs.getInt("solve_count"),
+        rs.getString("error_code"),
+        rs.getString("error_description"));
+  }
+
   /** The task {@code id} of {@code accountId}, unless unknown, another account's, or past its retention. */
   public Optional<TaskView> result(long id, long accountId) {
     long now = clock.millis();
@@ -187,23 +236,7 @@ public final class TaskStore {
                 """)
             .bind("id", id)
             .bind("account", accountId)
-            .map((rs, ctx) -> {
-              long ended = rs.getLong("ended_at");
-              Long endedAt = rs.wasNull() ? null : ended;
-              long cost = rs.getLong("cost");
-              Long costOrNull = rs.wasNull() ? null : cost;
-              return new TaskView(
-                  rs.getLong("id"),
-                  rs.getString("status"),
-                  rs.getString("token"),
-                  costOrNull,
-                  rs.getString("client_ip"),
-                  rs.getLong("created_at"),
-                  endedAt,
-                  rs.getInt("solve_count"),
-                  rs.getString("error_code"),
-                  rs.getString("error_description"));
-            })
+            .map((rs, ctx) -> view(rs))
             .findOne())
         .filter(t -> t.endedAt() == null || now < t.endedAt() + resultTtl.toMillis());
   }

@@ -56,6 +56,30 @@ class ResultAndBalanceTest {
   }
 
   @Test
+  void resultsFollowSuspensionAndRevocationAtOnce() {
+    long account = fx.node.account(10, "0.001");
+    fx.node.credit(account, "1");
+    var created = fx.node.adminOk("POST", "/admin/accounts/" + account + "/keys", TestNode.obj());
+    String key = created.get("clientKey").asText();
+    long id = fx.node.post("/createTask", Fixture.body(key)).json().get("taskId").asLong();
+    assertThat(result(key, id).json().get("status").asText()).isEqualTo("processing");
+
+    fx.node.adminOk("PATCH", "/admin/accounts/" + account, TestNode.obj().put("status", "suspended"));
+    for (Reply r : new Reply[] {result(key, id), result(key, 999_999_999L), result(key, null),
+        fx.node.get("/getTaskResult/" + id, Map.of("X-Client-Key", key))}) {
+      assertThat(r.errorCode()).as(r.raw()).isEqualTo("ERROR_ACCOUNT_SUSPENDED");
+    }
+    fx.node.adminOk("PATCH", "/admin/accounts/" + account, TestNode.obj().put("status", "active"));
+    assertThat(result(key, id).json().get("status").asText()).isEqualTo("processing");
+
+    fx.node.adminOk("DELETE", "/admin/keys/" + created.get("id").asLong(), null);
+    for (Reply r : new Reply[] {result(key, id), result(key, null),
+        fx.node.get("/getTaskResult/" + id, Map.of("X-Client-Key", key))}) {
+      assertThat(r.errorCode()).as(r.raw()).isEqualTo("ERROR_KEY_DOES_NOT_EXIST");
+    }
+  }
+
+  @Test
   void otherAccountsAndUnknownIdsAreNotFound() {
     long owner = fx.node.account(10, "0.001");
     fx.node.credit(owner, "1");
