@@ -45,7 +45,7 @@ public final class Bench {
   private Bench(Path root, boolean quick) throws IOException {
     this.root = root;
     this.work = root.resolve("bench/target/run");
-    this.jar = root.resolve("server/target/solvegate.jar");
+    this.jar = Path.of(System.getProperty("bench.jar", root.resolve("server/target/solvegate.jar").toString()));
     this.quick = quick;
     this.warmup = quick ? 2 : 5;
     this.seconds = quick ? 3 : 10;
@@ -55,6 +55,7 @@ public final class Bench {
   }
 
   public static void main(String[] args) throws Exception {
+    java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
     boolean quick = false;
     boolean profile = false;
     Set<String> only = new HashSet<>(SECTIONS);
@@ -201,6 +202,9 @@ public final class Bench {
     try (EndToEnd e2e = new EndToEnd()) {
       Load l = e2e.run(nodes, f.balanceKey(), quick ? 50 : 200, quick ? 100 : 1000);
       report.row("createTask → ready (test solver, delayMs 0), one at a time", db, n, l, null, "e2e");
+      report.note(String.format(java.util.Locale.ROOT,
+          "%s x%d, createTask → ready, server side (means from /metrics): accepted → claimed %.2f ms, accepted → ended %.2f ms",
+          db, n, e2e.serverSide().acceptToClaimMs(), e2e.serverSide().acceptToEndMs()));
     }
 
     List<String> processing = new ArrayList<>();
@@ -217,7 +221,7 @@ public final class Bench {
 
     log(db + " x" + n + ": getTaskResult");
     Load http = ceilings.get("http");
-    wrk.run(urls, "/getTaskResult", processing, connections, warmup);
+    wrk.run(urls, "/getTaskResult", processing, connections, 2 * warmup); // also the node's JIT warm-up
     report.row("getTaskResult, task processing", db, n,
         wrk.run(urls, "/getTaskResult", processing, connections, seconds), http, "gtr");
     wrk.run(urls, "/getTaskResult", ready, connections, warmup);

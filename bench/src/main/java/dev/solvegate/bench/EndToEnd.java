@@ -57,9 +57,30 @@ final class EndToEnd implements AutoCloseable {
     return "http://127.0.0.1:" + receiver.getAddress().getPort() + "/callback";
   }
 
+  /** Server-side means over the measured tasks, from the nodes' /metrics, in ms. */
+  record ServerSide(double acceptToClaimMs, double acceptToEndMs) {}
+
+  private ServerSide serverSide = new ServerSide(Double.NaN, Double.NaN);
+
+  ServerSide serverSide() {
+    return serverSide;
+  }
+
+  private static double[] sums(List<ServerNode> nodes) throws IOException, InterruptedException {
+    double[] s = new double[4];
+    for (ServerNode n : nodes) {
+      s[0] += n.metric("solvegate_task_start_delay_seconds_sum");
+      s[1] += n.metric("solvegate_task_start_delay_seconds_count");
+      s[2] += n.metric("solvegate_task_duration_seconds_sum");
+      s[3] += n.metric("solvegate_task_duration_seconds_count");
+    }
+    return s;
+  }
+
   /** {@code warmup} unmeasured tasks, then {@code count} measured ones, sent to {@code nodes} in turn. */
   Load run(List<ServerNode> nodes, String key, int warmup, int count)
       throws IOException, InterruptedException, ExecutionException {
+    double[] before = null;
     Histogram h = new Histogram(60_000_000L, 3);
     long errors = 0;
     long start = System.nanoTime();
@@ -83,6 +104,9 @@ final class EndToEnd implements AutoCloseable {
       if (!"ready".equals(statuses.remove(id))) {
         errors++;
       }
+      if (i == warmup - 1) {
+        before = sums(nodes);
+      }
       if (i == warmup) {
         start = t0;
       }
@@ -91,6 +115,11 @@ final class EndToEnd implements AutoCloseable {
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
+    double[] after = sums(nodes);
+    if (before != null) {
+      serverSide = new ServerSide(1000 * (after[0] - before[0]) / (after[1] - before[1]),
+          1000 * (after[2] - before[2]) / (after[3] - before[3]));
+    }
     return new Load(count / seconds, h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
         h.getTotalCount(), errors);
   }

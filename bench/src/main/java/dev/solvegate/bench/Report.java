@@ -18,6 +18,7 @@ final class Report {
   private final List<String> rows = new ArrayList<>();
   private final List<String> extra = new ArrayList<>();
   private final List<String> profiles = new ArrayList<>();
+  private final List<String> notes = new ArrayList<>();
   private String header = "";
   private String footer = "";
 
@@ -67,6 +68,10 @@ final class Report {
         r.rssMiB(), r.heapMiB() <= 1024 ? "yes" : "no"));
   }
 
+  void note(String text) {
+    notes.add("- " + text);
+  }
+
   void profile(String what, String summary) {
     profiles.add("### " + what + "\n\n```\n" + summary + "```\n");
   }
@@ -86,6 +91,10 @@ final class Report {
     if (!extra.isEmpty()) {
       s.append("| measurement | figure | target | met |\n|---|---|---|---|\n");
       extra.forEach(r -> s.append(r).append('\n'));
+      s.append('\n');
+    }
+    if (!notes.isEmpty()) {
+      notes.forEach(n -> s.append(n).append('\n'));
       s.append('\n');
     }
     profiles.forEach(p -> s.append(p).append('\n'));
