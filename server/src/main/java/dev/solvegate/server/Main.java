@@ -62,7 +62,13 @@ public final class Main implements Runnable {
    */
   static int run(boolean publicApi) throws InterruptedException {
     Config config = configOrExit();
-    Node node = Node.start(config, Clock.systemUTC(), publicApi);
+    Node node;
+    try {
+      node = Node.start(config, Clock.systemUTC(), publicApi);
+    } catch (RuntimeException e) {
+      System.err.println("solvegate: cannot start: " + e.getMessage());
+      return 1;
+    }
     String db = config.postgres() ? "PostgreSQL" : "embedded H2 in " + config.dataDir();
     System.out.println(publicApi
         ? "solvegate: public API on :" + node.port() + ", admin API on " + config.adminBind() + ":" + node.adminPort()

@@ -106,6 +106,9 @@ public final class Node implements AutoCloseable {
           })
           .build()
           .start();
+      if (publicServer != null) {
+        listening(publicServer, "SOLVEGATE_PORT", "0.0.0.0", config.port());
+      }
       WebServer adminServer;
       try {
         adminServer = WebServer.builder()
@@ -128,6 +131,7 @@ public final class Node implements AutoCloseable {
             })
             .build()
             .start();
+        listening(adminServer, "SOLVEGATE_ADMIN_PORT", config.adminBind(), config.adminPort());
       } catch (RuntimeException e) {
         if (publicServer != null) {
           publicServer.stop();
@@ -139,6 +143,14 @@ public final class Node implements AutoCloseable {
     } catch (RuntimeException e) {
       db.close();
       throw e;
+    }
+  }
+
+  /** Helidon logs a failed bind and carries on; a node without its listener must not start. */
+  private static void listening(WebServer server, String variable, String host, int port) {
+    if (!server.isRunning() || server.port() <= 0) {
+      server.stop();
+      throw new IllegalStateException(variable + ": cannot listen on " + host + ":" + port + " (address in use?)");
     }
   }
 
