@@ -169,9 +169,7 @@ public final class Node implements AutoCloseable {
   }
 
   private static void json(ServerResponse res, int status, String body) {
-    res.status(status);
-    res.header("Content-Type", "application/json");
-    res.send(body.getBytes(StandardCharsets.UTF_8));
+    Replies.json(res, status, body);
   }
 
   /** The public API's port, or -1 on a worker node. */

@@ -9,8 +9,8 @@ import dev.solvegate.server.account.AccountStore.AccountView;
 import dev.solvegate.server.account.AccountStore.PackageView;
 import dev.solvegate.server.account.ApiKeys;
 import dev.solvegate.server.api.Json;
+import dev.solvegate.server.api.Replies;
 import dev.solvegate.server.engine.Solvers;
-import dev.solvegate.server.store.DatabaseFaults;
 import dev.solvegate.server.template.TemplateStore;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
@@ -352,13 +352,6 @@ public final class AdminApi {
   }
 
   static void send(ServerResponse res, int status, ObjectNode body) {
-    res.status(status);
-    res.header("Content-Type", "application/json");
-    res.send(body.toString().getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** Whether an exception is the database being away, for the admin error handler's status. */
-  static int statusFor(Throwable t) {
-    return DatabaseFaults.unreachable(t) ? 503 : 500;
+    Replies.json(res, status, body.toString());
   }
 }

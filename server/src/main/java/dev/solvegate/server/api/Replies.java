@@ -59,8 +59,13 @@ public final class Replies {
   }
 
   static void send(ServerResponse res, int status, ObjectNode body) {
+    json(res, status, body.toString());
+  }
+
+  /** Sends a JSON text with {@code status}: every listener's replies go through here. */
+  public static void json(ServerResponse res, int status, String body) {
     res.status(status);
     res.header("Content-Type", "application/json");
-    res.send(body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    res.send(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 }
