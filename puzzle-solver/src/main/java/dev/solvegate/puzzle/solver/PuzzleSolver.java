@@ -18,7 +18,7 @@ import java.util.List;
  * analysing the PNGs ({@link ArrowReader}). Reaches the site only through the task's proxied network.
  *
  * <p>Settings: {@code siteUrl} (string, optional: where the site is; default {@code websiteURL}'s scheme with
- * {@code websiteSubdomain} as host[:port]), {@code imageBudgetMs} (whole number, default 5000: wall time the
+ * {@code websiteSubdomain} as host[:port]), {@code imageBudgetMs} (whole number, default 15000: wall time the
  * attempt may spend decoding and analysing images, all rounds together), {@code maxTiltDegrees} (whole number,
  * default 20: the closest-to-upright image must be at most this far off, else the challenge is unreadable).
  *
@@ -30,7 +30,7 @@ import java.util.List;
  */
 public final class PuzzleSolver implements Solver {
 
-  static final long DEFAULT_IMAGE_BUDGET_MS = 5000;
+  static final long DEFAULT_IMAGE_BUDGET_MS = 15_000;
   static final long DEFAULT_MAX_TILT_DEGREES = 20;
   /** The site's prompt for the one challenge this solver understands. */
   static final String KNOWN_PROMPT = "arrow points straight up";

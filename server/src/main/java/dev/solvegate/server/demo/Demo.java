@@ -85,12 +85,8 @@ final class Demo implements AutoCloseable {
       DemoProxy proxy = DemoProxy.start(proxyPort, PROXY_USER, proxyPassword,
           Set.of(siteHostPort, "localhost:" + site.port()), PROXY_MAX_CONNECTIONS);
       parts.push(proxy);
-      Node node = Node.start(config, clock);
+      Node node = Node.start(config, clock); // a port it cannot bind stops it, naming the variable
       parts.push(node);
-      if (node.port() < 0 || node.adminPort() < 0) { // Helidon logs a failed bind and does not throw
-        throw new IllegalStateException("the node cannot listen on its ports (SOLVEGATE_PORT=" + config.port()
-            + ", SOLVEGATE_ADMIN_PORT=" + config.adminPort() + "; 0 picks a free port); see the log above");
-      }
 
       String apiBase = "http://127.0.0.1:" + node.port();
       String adminBase = "http://" + adminHost(config.adminBind()) + ":" + node.adminPort();

@@ -137,7 +137,7 @@ class DemoTest {
         env.put(variable, Integer.toString(busy.getLocalPort()));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Demo.start(env, Clock.systemUTC()))
             .isInstanceOf(IllegalStateException.class)
-            .hasMessageContaining(variable + (variable.equals("SOLVEGATE_PORT") ? "=" : ";"))
+            .hasMessageContaining(variable)
             .hasMessageContaining(Integer.toString(busy.getLocalPort()));
       }
     }
