@@ -74,6 +74,7 @@ public final class Engine implements AutoCloseable {
 
   /** Starts the dispatcher, the lease heartbeat and sweep, and on PostgreSQL the notification listener. */
   public void start() {
+    queue.renew(owner, clock.millis() + config.lease().toMillis()); // before any claim: claims need a live lease
     if (listener != null) {
       listener.start();
     }
@@ -174,6 +175,13 @@ public final class Engine implements AutoCloseable {
       drain();
     }
     sweeper.close();
+    if (running.isEmpty()) {
+      try {
+        queue.retire(owner);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "could not end this node's lease (it expires by itself): " + e);
+      }
+    }
     if (listener != null) {
       listener.close();
     }

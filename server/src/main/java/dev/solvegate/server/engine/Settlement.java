@@ -35,9 +35,9 @@ final class Settlement {
       return new Guard("status = 'queued' AND deadline <= :now", Map.of("now", now));
     }
 
-    /** The sweeper, for a solving task whose lease ran out. */
+    /** The sweeper, for a solving task whose node's lease ran out. */
     static Guard orphaned(long now) {
-      return new Guard("status = 'solving' AND lease_until < :now", Map.of("now", now));
+      return new Guard(TaskQueue.ORPHANED, Map.of("now", now));
     }
   }
 
@@ -82,7 +82,7 @@ final class Settlement {
     h.createUpdate(
             """
             UPDATE tasks SET status = :status, ended_at = :now, token = :token, cost = :cost, error_code = :code,
-              error_description = :description, lease_owner = NULL, lease_until = NULL WHERE id = :id
+              error_description = :description, lease_owner = NULL WHERE id = :id
             """)
         .bind("status", ready ? "ready" : "failed")
         .bind("now", now)

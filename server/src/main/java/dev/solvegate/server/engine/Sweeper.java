@@ -1,6 +1,7 @@
 package dev.solvegate.server.engine;
 
 import dev.solvegate.server.ErrorCode;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -9,11 +10,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The engine's two clocks: the heartbeat, which renews this node's leases every third of a lease, and the
+ * The engine's two clocks: the heartbeat, which renews this node's lease (one row in {@code nodes}, however
+ * many tasks it runs) every third of a lease, and the
  * sweep, a safety net every half lease (at most 5 s) that every node runs:
  *
  * <ul>
- *   <li>a solving task whose lease expired (its node died) is re-queued when a whole attempt still fits
+ *   <li>a solving task whose node's lease expired (the node died) is re-queued when a whole attempt still fits
  *       before its deadline, else ended with {@code ERROR_TASK_CANCELLED};
  *   <li>a queued task past its deadline is ended with {@code ERROR_TASK_TIMEOUT};
  *   <li>ended tasks past {@code SOLVEGATE_RESULT_TTL} are deleted (their ledger rows stay);
@@ -35,6 +37,8 @@ final class Sweeper implements AutoCloseable {
   private final ScheduledExecutorService timer =
       Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("solvegate-sweeper-", 0).daemon().factory());
   private volatile long lastRenewal;
+  /** Tasks held without a worker at the last heartbeat; touched by the heartbeat thread only. */
+  private Set<Long> suspects = Set.of();
 
   Sweeper(Engine engine) {
     this.engine = engine;
@@ -58,22 +62,38 @@ final class Sweeper implements AutoCloseable {
     // so a task missing from the answer was really lost (or just settled by its own worker)
     Map<Long, Worker> running = Map.copyOf(engine.running());
     try {
-      engine.queue().renew(engine.owner(), running.keySet(), now + leaseMillis);
+      engine.queue().renew(engine.owner(), now + leaseMillis);
       lastRenewal = now;
-      Set<Long> mine = engine.queue().held(engine.owner(), running.keySet());
+      Set<Long> mine = engine.queue().owned(engine.owner());
       running.forEach((id, w) -> {
         if (!mine.contains(id)) {
           LOG.log(System.Logger.Level.INFO, "task " + id + ": no longer held by this node; abandoning it");
           w.stop(Worker.Stop.ABANDON);
         }
       });
+      handBackStrays(mine);
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "lease heartbeat failed: " + e);
       if (now - lastRenewal > leaseMillis - leaseMillis / 5 && !running.isEmpty()) {
-        LOG.log(System.Logger.Level.WARNING, "leases about to expire: abandoning " + running.size() + " task(s)");
+        LOG.log(System.Logger.Level.WARNING, "lease about to expire: abandoning " + running.size() + " task(s)");
         running.values().forEach(w -> w.stop(Worker.Stop.ABANDON));
       }
     }
+  }
+
+  /**
+   * Hands back tasks this node holds without a worker running them (a worker that could not start). A task
+   * claimed a moment ago may not have its worker registered yet, so only a task seen so twice in a row goes.
+   */
+  private void handBackStrays(Set<Long> mine) {
+    Set<Long> strays = new HashSet<>(mine);
+    strays.removeAll(engine.running().keySet());
+    for (long id : strays) {
+      if (suspects.contains(id) && engine.queue().handBack(id, engine.owner())) {
+        LOG.log(System.Logger.Level.WARNING, "task " + id + ": held without a worker; handed back");
+      }
+    }
+    suspects = strays;
   }
 
   private void sweep() {
@@ -96,6 +116,7 @@ final class Sweeper implements AutoCloseable {
             .ifPresent(engine::ended);
       }
       engine.queue().reap(now - engine.config().resultTtl().toMillis(), 1000);
+      engine.queue().forgetNodes(now - 100 * leaseMillis);
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "sweep failed: " + e);
     }

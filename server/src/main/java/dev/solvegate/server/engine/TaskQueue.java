@@ -33,11 +33,13 @@ final class TaskQueue {
   }
 
   /**
-   * Claims up to {@code max} queued tasks whose deadline is after {@code now}, oldest first, for {@code owner}
-   * until {@code leaseUntil}; counts their first attempt.
+   * Claims up to {@code max} queued tasks whose deadline is after {@code now}, oldest first, for {@code owner},
+   * whose node lease is renewed to {@code leaseUntil} in the same transaction (a claim never outlives its
+   * node's lease); counts their first attempt.
    */
   List<ClaimedTask> claim(String owner, int max, long now, long leaseUntil) {
     return jdbi.inTransaction(h -> {
+      lease(h, owner, leaseUntil);
       List<Long> ids = h.createQuery(
               """
               SELECT id FROM tasks WHERE status = 'queued' AND deadline > :now
@@ -52,12 +54,10 @@ final class TaskQueue {
       }
       h.createUpdate(
               """
-              UPDATE tasks SET status = 'solving', lease_owner = :owner, lease_until = :until,
-                solve_count = solve_count + 1
+              UPDATE tasks SET status = 'solving', lease_owner = :owner, solve_count = solve_count + 1
               WHERE id IN (<ids>) AND status = 'queued'
               """)
           .bind("owner", owner)
-          .bind("until", leaseUntil)
           .bindList("ids", ids)
           .execute();
       return h.createQuery(
@@ -82,35 +82,33 @@ final class TaskQueue {
             .execute()) == 1;
   }
 
-  /**
-   * Extends the leases of the tasks {@code ids} that {@code owner} still holds to {@code until}. Only tasks a
-   * worker is running are renewed, so a claim whose worker is gone expires and is recovered by the sweep.
-   * Rows locked right now (a settlement or a retry in progress) are skipped rather than waited for.
-   */
-  void renew(String owner, Collection<Long> ids, long until) {
-    if (ids.isEmpty()) {
-      return;
-    }
-    jdbi.useTransaction(h -> h.createUpdate(
-            """
-            UPDATE tasks SET lease_until = :until WHERE id IN (
-              SELECT id FROM tasks WHERE id IN (<ids>) AND lease_owner = :owner AND status = 'solving'
-              FOR UPDATE SKIP LOCKED)
-            """)
-        .bind("until", until)
-        .bind("owner", owner)
-        .bindList("ids", List.copyOf(ids))
-        .execute());
+  /** Creates or extends {@code owner}'s node lease to {@code until}: one row, whatever the node runs. */
+  void renew(String owner, long until) {
+    jdbi.useTransaction(h -> lease(h, owner, until));
   }
 
-  /** Those of {@code ids} that {@code owner} still holds. */
-  Set<Long> held(String owner, Collection<Long> ids) {
-    if (ids.isEmpty()) {
-      return Set.of();
+  private static void lease(Handle h, String owner, long until) {
+    int n = h.createUpdate("UPDATE nodes SET lease_until = :until WHERE id = :owner")
+        .bind("until", until)
+        .bind("owner", owner)
+        .execute();
+    if (n == 0) {
+      h.createUpdate("INSERT INTO nodes (id, lease_until) VALUES (:owner, :until)")
+          .bind("owner", owner)
+          .bind("until", until)
+          .execute();
     }
+  }
+
+  /** Ends {@code owner}'s node lease: whatever it still holds is orphaned at once, for the sweep. */
+  void retire(String owner) {
+    jdbi.useHandle(h -> h.createUpdate("DELETE FROM nodes WHERE id = :owner").bind("owner", owner).execute());
+  }
+
+  /** The tasks {@code owner} holds now. */
+  Set<Long> owned(String owner) {
     return jdbi.withHandle(h -> Set.copyOf(h.createQuery(
-            "SELECT id FROM tasks WHERE id IN (<ids>) AND lease_owner = :owner AND status = 'solving'")
-        .bindList("ids", List.copyOf(ids))
+            "SELECT id FROM tasks WHERE lease_owner = :owner AND status = 'solving'")
         .bind("owner", owner)
         .mapTo(Long.class)
         .list()));
@@ -121,7 +119,7 @@ final class TaskQueue {
     return jdbi.inTransaction(h -> {
       int n = h.createUpdate(
               """
-              UPDATE tasks SET status = 'queued', lease_owner = NULL, lease_until = NULL
+              UPDATE tasks SET status = 'queued', lease_owner = NULL
               WHERE id = :id AND status = 'solving' AND lease_owner = :owner
               """)
           .bind("id", id)
@@ -134,24 +132,24 @@ final class TaskQueue {
     });
   }
 
-  /** Up to {@code max} solving tasks whose lease ended before {@code now}. */
+  /** A solving task whose node has no live lease at {@code :now}: SQL over the row {@code tasks}. */
+  static final String ORPHANED = "status = 'solving' AND NOT EXISTS"
+      + " (SELECT 1 FROM nodes n WHERE n.id = tasks.lease_owner AND n.lease_until >= :now)";
+
+  /** Up to {@code max} solving tasks whose node's lease ended before {@code now}. */
   List<Expired> expired(long now, int max) {
     return jdbi.withHandle(h -> h.createQuery(
-            "SELECT id, deadline FROM tasks WHERE status = 'solving' AND lease_until < :now ORDER BY lease_until LIMIT :max")
+            "SELECT id, deadline FROM tasks WHERE " + ORPHANED + " ORDER BY created_at LIMIT :max")
         .bind("now", now)
         .bind("max", max)
         .map((rs, ctx) -> new Expired(rs.getLong("id"), rs.getLong("deadline")))
         .list());
   }
 
-  /** Re-queues a task whose lease is still expired at {@code now}; false when someone else acted first. */
+  /** Re-queues a task whose node's lease is still expired at {@code now}; false when someone else acted first. */
   boolean requeueExpired(long id, long now) {
     return jdbi.inTransaction(h -> {
-      int n = h.createUpdate(
-              """
-              UPDATE tasks SET status = 'queued', lease_owner = NULL, lease_until = NULL
-              WHERE id = :id AND status = 'solving' AND lease_until < :now
-              """)
+      int n = h.createUpdate("UPDATE tasks SET status = 'queued', lease_owner = NULL WHERE id = :id AND " + ORPHANED)
           .bind("id", id)
           .bind("now", now)
           .execute();
@@ -170,6 +168,11 @@ final class TaskQueue {
         .bind("max", max)
         .mapTo(Long.class)
         .list());
+  }
+
+  /** Forgets nodes whose lease ended before {@code cutoff} (long dead; their tasks are orphaned either way). */
+  void forgetNodes(long cutoff) {
+    jdbi.useHandle(h -> h.createUpdate("DELETE FROM nodes WHERE lease_until < :cutoff").bind("cutoff", cutoff).execute());
   }
 
   /** Deletes up to {@code max} ended tasks whose result retention ended before {@code cutoff}; the ledger stays. */

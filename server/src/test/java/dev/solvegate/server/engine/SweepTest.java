@@ -55,6 +55,28 @@ class SweepTest {
   }
 
   @Test
+  void theHeartbeatRenewsOneNodeLeaseNotEveryTask() {
+    assertThat(Tasks.count(jdbi, "SELECT COUNT(*) FROM nodes")).isEqualTo(1);
+    long first = Tasks.count(jdbi, "SELECT lease_until FROM nodes");
+    await().atMost(MAX).until(() -> Tasks.count(jdbi, "SELECT lease_until FROM nodes") > first);
+    assertThat(Tasks.count(jdbi, "SELECT COUNT(*) FROM tasks WHERE status = 'solving' AND lease_owner = "
+        + "(SELECT id FROM nodes)")).isEqualTo(1);
+  }
+
+  @Test
+  void aTaskHeldWithoutAWorkerIsHandedBackAndRunAgain() {
+    long id = queued();
+    // as if this node had claimed it and its worker had failed to start: held, not running
+    int n = jdbi.withHandle(h -> h.execute(
+        "UPDATE tasks SET status = 'solving', lease_owner = (SELECT id FROM nodes), solve_count = 1, deadline = "
+            + "created_at + 1000 WHERE id = ? AND status = 'queued'", id));
+    assertThat(n).isEqualTo(1);
+    JsonNode r = Tasks.awaitEnded(node, key, id, MAX);
+    assertThat(r.path("errorCode").asText()).as(r.toString()).isEqualTo("ERROR_TASK_TIMEOUT");
+    assertOnlyBlockerHeld();
+  }
+
+  @Test
   void queuedTaskPastItsDeadlineFailsWithTaskTimeoutWithoutRunning() {
     long id = queued();
     jdbi.useHandle(h -> h.execute("UPDATE tasks SET deadline = created_at WHERE id = ?", id));
@@ -84,10 +106,10 @@ class SweepTest {
     Tasks.awaitEnded(node, key, id, MAX);
   }
 
-  /** A dead node's claim: solving, a lease that ended long ago, one attempt made. */
+  /** A dead node's claim: solving, owned by a node with no lease, one attempt made. */
   private static void orphan(long id, String deadline) {
     int n = jdbi.withHandle(h -> h.execute(
-        "UPDATE tasks SET status = 'solving', lease_owner = 'node-dead', lease_until = 1, solve_count = 1, deadline = "
+        "UPDATE tasks SET status = 'solving', lease_owner = 'node-dead', solve_count = 1, deadline = "
             + deadline + " WHERE id = ? AND status = 'queued'", id));
     assertThat(n).isEqualTo(1);
   }
