@@ -50,7 +50,10 @@ final class Report {
         l.perSecond(), ms(l.p50Ms()), ms(l.p99Ms()), l.errors(), vs, goal, met));
   }
 
-  void startup(double median, double max, double again, int runs) {
+  void startup(double first, double median, double max, double again, int runs) {
+    extra.add(String.format(Locale.ROOT,
+        "| start-up to a ready /readyz, first launch after a build (writes the class-data archive), fresh embedded database | %.0f ms | ≤ 2000 ms | %s |",
+        first, first <= 2000 ? "yes" : "no"));
     extra.add(String.format(Locale.ROOT,
         "| start-up to a ready /readyz, fresh embedded database (%d launches) | median %.0f ms, max %.0f ms | ≤ 2000 ms | %s |",
         runs, median, max, max <= 2000 ? "yes" : "no"));
