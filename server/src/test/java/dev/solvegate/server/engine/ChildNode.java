@@ -1,21 +1,16 @@
 package dev.solvegate.server.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.solvegate.server.api.Json;
 import dev.solvegate.server.support.TestNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -33,10 +28,6 @@ import java.util.regex.Pattern;
 final class ChildNode implements AutoCloseable {
 
   private static final Pattern STARTED = Pattern.compile("public API on :(\\d+), admin API on [^:]+:(\\d+)");
-  private static final HttpClient HTTP = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(5))
-      .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor())
-      .build();
 
   private final Process process;
   private final int port;
@@ -103,12 +94,12 @@ final class ChildNode implements AutoCloseable {
   }
 
   TestNode.Reply post(String path, JsonNode body) {
-    return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+    return TestNode.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
   }
 
   JsonNode adminOk(String method, String path, JsonNode body) {
-    TestNode.Reply r = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+    TestNode.Reply r = TestNode.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
         .header("Authorization", "Bearer " + TestNode.ADMIN_TOKEN)
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.toString())));
     if (r.status() / 100 != 2) {
@@ -118,25 +109,7 @@ final class ChildNode implements AutoCloseable {
   }
 
   String metrics() {
-    return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/metrics")).GET()).raw();
-  }
-
-  private static TestNode.Reply send(HttpRequest.Builder b) {
-    try {
-      HttpResponse<String> r = HTTP.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-      JsonNode json;
-      try {
-        json = r.body().isEmpty() ? null : Json.MAPPER.readTree(r.body());
-      } catch (IOException e) {
-        json = null;
-      }
-      return new TestNode.Reply(r.statusCode(), r.headers(), r.body(), json);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return TestNode.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/metrics")).GET()).raw();
   }
 
   /** Stops the node gracefully (SIGTERM, which drains). */

@@ -169,7 +169,8 @@ public final class TestNode implements AutoCloseable {
     return adminOk("GET", "/admin/accounts/" + account, null);
   }
 
-  private static Reply send(HttpRequest.Builder b) {
+  /** Sends a request with the shared client and reads the reply; for other test helpers too. */
+  public static Reply send(HttpRequest.Builder b) {
     try {
       HttpResponse<String> r = HTTP.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
       JsonNode json;
