@@ -30,102 +30,108 @@ import org.HdrHistogram.Histogram;
  */
 final class EndToEnd implements AutoCloseable {
 
-  private final HttpServer receiver;
-  private final ConcurrentHashMap<Long, CompletableFuture<Long>> arrivals = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<Long, String> statuses = new ConcurrentHashMap<>();
+    private final HttpServer receiver;
+    private final ConcurrentHashMap<Long, CompletableFuture<Long>> arrivals = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, String> statuses = new ConcurrentHashMap<>();
 
-  EndToEnd() throws IOException {
-    receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
-    receiver.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    receiver.createContext("/callback", this::callback);
-    receiver.start();
-  }
-
-  private void callback(HttpExchange ex) throws IOException {
-    long now = System.nanoTime();
-    try (InputStream in = ex.getRequestBody()) {
-      JsonNode body = ServerNode.JSON.readTree(in);
-      long id = body.path("taskId").asLong();
-      statuses.put(id, body.path("status").asText());
-      arrivals.computeIfAbsent(id, k -> new CompletableFuture<>()).complete(now);
+    EndToEnd() throws IOException {
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
+        receiver.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        receiver.createContext("/callback", this::callback);
+        receiver.start();
     }
-    ex.sendResponseHeaders(204, -1);
-    ex.close();
-  }
 
-  String callbackUrl() {
-    return "http://127.0.0.1:" + receiver.getAddress().getPort() + "/callback";
-  }
-
-  /** Server-side means over the measured tasks, from the nodes' /metrics, in ms. */
-  record ServerSide(double acceptToClaimMs, double acceptToEndMs) {}
-
-  private ServerSide serverSide = new ServerSide(Double.NaN, Double.NaN);
-
-  ServerSide serverSide() {
-    return serverSide;
-  }
-
-  private static double[] sums(List<ServerNode> nodes) throws IOException, InterruptedException {
-    double[] s = new double[4];
-    for (ServerNode n : nodes) {
-      s[0] += n.metric("solvegate_task_start_delay_seconds_sum");
-      s[1] += n.metric("solvegate_task_start_delay_seconds_count");
-      s[2] += n.metric("solvegate_task_duration_seconds_sum");
-      s[3] += n.metric("solvegate_task_duration_seconds_count");
+    private void callback(HttpExchange ex) throws IOException {
+        long now = System.nanoTime();
+        try (InputStream in = ex.getRequestBody()) {
+            JsonNode body = ServerNode.JSON.readTree(in);
+            long id = body.path("taskId").asLong();
+            statuses.put(id, body.path("status").asText());
+            arrivals.computeIfAbsent(id, k -> new CompletableFuture<>()).complete(now);
+        }
+        ex.sendResponseHeaders(204, -1);
+        ex.close();
     }
-    return s;
-  }
 
-  /** {@code warmup} unmeasured tasks, then {@code count} measured ones, sent to {@code nodes} in turn. */
-  Load run(List<ServerNode> nodes, String key, int warmup, int count)
-      throws IOException, InterruptedException, ExecutionException {
-    double[] before = null;
-    Histogram h = new Histogram(60_000_000L, 3);
-    long errors = 0;
-    long start = System.nanoTime();
-    for (int i = 0; i < warmup + count; i++) {
-      ServerNode node = nodes.get(i % nodes.size());
-      long t0 = System.nanoTime();
-      JsonNode reply = node.call("createTask", Fixture.createTask(key, Fixture.FAST, callbackUrl()));
-      long id = reply.path("taskId").asLong();
-      if (id == 0) {
-        throw new IOException("createTask refused: " + reply);
-      }
-      long arrived;
-      try {
-        arrived = arrivals.computeIfAbsent(id, k -> new CompletableFuture<>()).get(10, TimeUnit.SECONDS);
-      } catch (TimeoutException e) {
-        errors++;
-        continue;
-      } finally {
-        arrivals.remove(id);
-      }
-      if (!"ready".equals(statuses.remove(id))) {
-        errors++;
-      }
-      if (i == warmup - 1) {
-        before = sums(nodes);
-      }
-      if (i == warmup) {
-        start = t0;
-      }
-      if (i >= warmup) {
-        h.recordValue(Math.max(1, (arrived - t0) / 1000));
-      }
+    String callbackUrl() {
+        return "http://127.0.0.1:" + receiver.getAddress().getPort() + "/callback";
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    double[] after = sums(nodes);
-    if (before != null) {
-      serverSide = new ServerSide(1000 * (after[0] - before[0]) / (after[1] - before[1]),
-          1000 * (after[2] - before[2]) / (after[3] - before[3]));
-    }
-    return new Load(count / seconds, h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
-        h.getTotalCount(), errors);
-  }
 
-  @Override
-  public void close() {
-    receiver.stop(0);
-  }
+    /** Server-side means over the measured tasks, from the nodes' /metrics, in ms. */
+    record ServerSide(double acceptToClaimMs, double acceptToEndMs) {}
+
+    private ServerSide serverSide = new ServerSide(Double.NaN, Double.NaN);
+
+    ServerSide serverSide() {
+        return serverSide;
+    }
+
+    private static double[] sums(List<ServerNode> nodes) throws IOException, InterruptedException {
+        double[] s = new double[4];
+        for (ServerNode n : nodes) {
+            s[0] += n.metric("solvegate_task_start_delay_seconds_sum");
+            s[1] += n.metric("solvegate_task_start_delay_seconds_count");
+            s[2] += n.metric("solvegate_task_duration_seconds_sum");
+            s[3] += n.metric("solvegate_task_duration_seconds_count");
+        }
+        return s;
+    }
+
+    /** {@code warmup} unmeasured tasks, then {@code count} measured ones, sent to {@code nodes} in turn. */
+    Load run(List<ServerNode> nodes, String key, int warmup, int count)
+            throws IOException, InterruptedException, ExecutionException {
+        double[] before = null;
+        Histogram h = new Histogram(60_000_000L, 3);
+        long errors = 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < warmup + count; i++) {
+            ServerNode node = nodes.get(i % nodes.size());
+            long t0 = System.nanoTime();
+            JsonNode reply = node.call("createTask", Fixture.createTask(key, Fixture.FAST, callbackUrl()));
+            long id = reply.path("taskId").asLong();
+            if (id == 0) {
+                throw new IOException("createTask refused: " + reply);
+            }
+            long arrived;
+            try {
+                arrived = arrivals.computeIfAbsent(id, k -> new CompletableFuture<>())
+                        .get(10, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                errors++;
+                continue;
+            } finally {
+                arrivals.remove(id);
+            }
+            if (!"ready".equals(statuses.remove(id))) {
+                errors++;
+            }
+            if (i == warmup - 1) {
+                before = sums(nodes);
+            }
+            if (i == warmup) {
+                start = t0;
+            }
+            if (i >= warmup) {
+                h.recordValue(Math.max(1, (arrived - t0) / 1000));
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double[] after = sums(nodes);
+        if (before != null) {
+            serverSide = new ServerSide(
+                    1000 * (after[0] - before[0]) / (after[1] - before[1]),
+                    1000 * (after[2] - before[2]) / (after[3] - before[3]));
+        }
+        return new Load(
+                count / seconds,
+                h.getValueAtPercentile(50) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0,
+                h.getTotalCount(),
+                errors);
+    }
+
+    @Override
+    public void close() {
+        receiver.stop(0);
+    }
 }

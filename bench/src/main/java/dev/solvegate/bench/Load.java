@@ -11,7 +11,7 @@ package dev.solvegate.bench;
  */
 record Load(double perSecond, double p50Ms, double p99Ms, long count, long errors) {
 
-  static Load rateOnly(double perSecond, long count, long errors) {
-    return new Load(perSecond, Double.NaN, Double.NaN, count, errors);
-  }
+    static Load rateOnly(double perSecond, long count, long errors) {
+        return new Load(perSecond, Double.NaN, Double.NaN, count, errors);
+    }
 }

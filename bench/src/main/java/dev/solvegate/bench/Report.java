@@ -15,134 +15,181 @@ import java.util.Locale;
  */
 final class Report {
 
-  private final List<String> rows = new ArrayList<>();
-  private final List<String> extra = new ArrayList<>();
-  private final List<String> profiles = new ArrayList<>();
-  private final List<String> notes = new ArrayList<>();
-  private String header = "";
-  private String footer = "";
+    private final List<String> rows = new ArrayList<>();
+    private final List<String> extra = new ArrayList<>();
+    private final List<String> profiles = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private String header = "";
+    private String footer = "";
 
-  void machine(boolean quick, int warmup, int seconds, int connections) {
-    header = String.format(Locale.ROOT, """
+    void machine(boolean quick, int warmup, int seconds, int connections) {
+        header = String.format(
+                Locale.ROOT,
+                """
         Run of %s (%s). Machine: %d cores (%s), %s memory, JDK %s, %s; load average at start %s.
         Each load: %d s warm-up, then %d s measured; wrk with %d connections (split evenly over the nodes).
-        """, Instant.now().toString().substring(0, 19) + "Z", quick ? "bench/run --quick" : "bench/run",
-        Runtime.getRuntime().availableProcessors(), cpuModel(), memTotal(), System.getProperty("java.vm.version"),
-        command("wrk", "-v").lines().findFirst().orElse("wrk ?").replaceAll(" \\[.*", ""), loadAvg(), warmup, seconds,
-        connections);
-  }
-
-  void row(String what, String db, int nodes, Load l, Load ceiling, String target) {
-    String vs = "";
-    String goal = "";
-    String met = "";
-    if (ceiling != null) {
-      double ratio = l.perSecond() / ceiling.perSecond();
-      vs = String.format(Locale.ROOT, "%.0f%% of %,.0f/s", 100 * ratio, ceiling.perSecond());
-      double want = "gtr".equals(target) ? 0.60 : 0.50;
-      goal = String.format(Locale.ROOT, "≥ %.0f%%", 100 * want);
-      met = ratio >= want ? "yes" : "no";
-    } else if ("e2e".equals(target)) {
-      goal = "p50 ≤ 5, p99 ≤ 25 ms";
-      met = l.p50Ms() <= 5 && l.p99Ms() <= 25 ? "yes" : "no";
+        """,
+                Instant.now().toString().substring(0, 19) + "Z",
+                quick ? "bench/run --quick" : "bench/run",
+                Runtime.getRuntime().availableProcessors(),
+                cpuModel(),
+                memTotal(),
+                System.getProperty("java.vm.version"),
+                command("wrk", "-v").lines().findFirst().orElse("wrk ?").replaceAll(" \\[.*", ""),
+                loadAvg(),
+                warmup,
+                seconds,
+                connections);
     }
-    rows.add(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %s | %s | %d | %s | %s | %s |", what, db, nodes,
-        l.perSecond(), ms(l.p50Ms()), ms(l.p99Ms()), l.errors(), vs, goal, met));
-  }
 
-  void startup(double first, double median, double max, double again, int runs) {
-    extra.add(String.format(Locale.ROOT,
-        "| start-up to a ready /readyz, first launch after a build (writes the class-data archive), fresh embedded database | %.0f ms | ≤ 2000 ms | %s |",
-        first, first <= 2000 ? "yes" : "no"));
-    extra.add(String.format(Locale.ROOT,
-        "| start-up to a ready /readyz, fresh embedded database (%d launches) | median %.0f ms, max %.0f ms | ≤ 2000 ms | %s |",
-        runs, median, max, max <= 2000 ? "yes" : "no"));
-    extra.add(String.format(Locale.ROOT,
-        "| start-up to a ready /readyz, existing embedded database | %.0f ms | ≤ 2000 ms | %s |", again,
-        again <= 2000 ? "yes" : "no"));
-  }
-
-  void inFlight(InFlight.Result r) {
-    extra.add(String.format(Locale.ROOT,
-        "| tasks solving at once on one H2 node, -Xmx1g, SOLVEGATE_WORKERS=%d | %,d solving (filled in %.1f s, createTask %,.0f/s) | %,d | %s |",
-        r.target(), r.solving(), r.fillSeconds(), r.createPerSecond(), r.target(), r.solving() >= r.target() ? "yes" : "no"));
-    extra.add(String.format(Locale.ROOT,
-        "| heap after a full GC / RSS with those tasks solving | %.0f MiB / %.0f MiB | heap ≤ 1024 MiB | %s |", r.heapMiB(),
-        r.rssMiB(), r.heapMiB() <= 1024 ? "yes" : "no"));
-  }
-
-  void note(String text) {
-    notes.add("- " + text);
-  }
-
-  void profile(String what, String summary) {
-    profiles.add("### " + what + "\n\n```\n" + summary + "```\n");
-  }
-
-  void finish(Duration took) {
-    footer = String.format(Locale.ROOT, "Whole run: %d s; load average at the end %s.%n", took.toSeconds(), loadAvg());
-  }
-
-  String markdown() {
-    StringBuilder s = new StringBuilder(header).append('\n');
-    if (!rows.isEmpty()) {
-      s.append("| measurement | database | nodes | rate /s | p50 ms | p99 ms | errors | vs ceiling | target | met |\n");
-      s.append("|---|---|---|---|---|---|---|---|---|---|\n");
-      rows.forEach(r -> s.append(r).append('\n'));
-      s.append('\n');
+    void row(String what, String db, int nodes, Load l, Load ceiling, String target) {
+        String vs = "";
+        String goal = "";
+        String met = "";
+        if (ceiling != null) {
+            double ratio = l.perSecond() / ceiling.perSecond();
+            vs = String.format(Locale.ROOT, "%.0f%% of %,.0f/s", 100 * ratio, ceiling.perSecond());
+            double want = "gtr".equals(target) ? 0.60 : 0.50;
+            goal = String.format(Locale.ROOT, "≥ %.0f%%", 100 * want);
+            met = ratio >= want ? "yes" : "no";
+        } else if ("e2e".equals(target)) {
+            goal = "p50 ≤ 5, p99 ≤ 25 ms";
+            met = l.p50Ms() <= 5 && l.p99Ms() <= 25 ? "yes" : "no";
+        }
+        rows.add(String.format(
+                Locale.ROOT,
+                "| %s | %s | %d | %,.0f | %s | %s | %d | %s | %s | %s |",
+                what,
+                db,
+                nodes,
+                l.perSecond(),
+                ms(l.p50Ms()),
+                ms(l.p99Ms()),
+                l.errors(),
+                vs,
+                goal,
+                met));
     }
-    if (!extra.isEmpty()) {
-      s.append("| measurement | figure | target | met |\n|---|---|---|---|\n");
-      extra.forEach(r -> s.append(r).append('\n'));
-      s.append('\n');
+
+    void startup(double first, double median, double max, double again, int runs) {
+        extra.add(String.format(
+                Locale.ROOT,
+                "| start-up to a ready /readyz, first launch after a build (writes the class-data archive), fresh embedded database | %.0f ms | ≤ 2000 ms | %s |",
+                first,
+                first <= 2000 ? "yes" : "no"));
+        extra.add(String.format(
+                Locale.ROOT,
+                "| start-up to a ready /readyz, fresh embedded database (%d launches) | median %.0f ms, max %.0f ms | ≤ 2000 ms | %s |",
+                runs,
+                median,
+                max,
+                max <= 2000 ? "yes" : "no"));
+        extra.add(String.format(
+                Locale.ROOT,
+                "| start-up to a ready /readyz, existing embedded database | %.0f ms | ≤ 2000 ms | %s |",
+                again,
+                again <= 2000 ? "yes" : "no"));
     }
-    if (!notes.isEmpty()) {
-      notes.forEach(n -> s.append(n).append('\n'));
-      s.append('\n');
+
+    void inFlight(InFlight.Result r) {
+        extra.add(String.format(
+                Locale.ROOT,
+                "| tasks solving at once on one H2 node, -Xmx1g, SOLVEGATE_WORKERS=%d | %,d solving (filled in %.1f s, createTask %,.0f/s) | %,d | %s |",
+                r.target(),
+                r.solving(),
+                r.fillSeconds(),
+                r.createPerSecond(),
+                r.target(),
+                r.solving() >= r.target() ? "yes" : "no"));
+        extra.add(String.format(
+                Locale.ROOT,
+                "| heap after a full GC / RSS with those tasks solving | %.0f MiB / %.0f MiB | heap ≤ 1024 MiB | %s |",
+                r.heapMiB(),
+                r.rssMiB(),
+                r.heapMiB() <= 1024 ? "yes" : "no"));
     }
-    profiles.forEach(p -> s.append(p).append('\n'));
-    return s.append(footer).toString();
-  }
 
-  private static String ms(double v) {
-    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.2f", v);
-  }
-
-  private static String cpuModel() {
-    return read("/proc/cpuinfo").lines().filter(l -> l.startsWith("model name")).findFirst()
-        .map(l -> l.replaceAll(".*:\\s*", "")).orElse("cpu ?");
-  }
-
-  private static String memTotal() {
-    return read("/proc/meminfo").lines().filter(l -> l.startsWith("MemTotal")).findFirst()
-        .map(l -> String.format(Locale.ROOT, "%.1f GiB", Long.parseLong(l.replaceAll("\\D", "")) / 1048576.0))
-        .orElse("?");
-  }
-
-  private static String loadAvg() {
-    String[] parts = read("/proc/loadavg").split(" ");
-    return parts.length >= 3 ? parts[0] + " " + parts[1] + " " + parts[2] : "?";
-  }
-
-  private static String read(String file) {
-    try {
-      return Files.readString(Path.of(file));
-    } catch (IOException e) {
-      return "";
+    void note(String text) {
+        notes.add("- " + text);
     }
-  }
 
-  private static String command(String... cmd) {
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      p.waitFor();
-      return out;
-    } catch (IOException e) {
-      return "";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "";
+    void profile(String what, String summary) {
+        profiles.add("### " + what + "\n\n```\n" + summary + "```\n");
     }
-  }
+
+    void finish(Duration took) {
+        footer = String.format(
+                Locale.ROOT, "Whole run: %d s; load average at the end %s.%n", took.toSeconds(), loadAvg());
+    }
+
+    String markdown() {
+        StringBuilder s = new StringBuilder(header).append('\n');
+        if (!rows.isEmpty()) {
+            s.append(
+                    "| measurement | database | nodes | rate /s | p50 ms | p99 ms | errors | vs ceiling | target | met |\n");
+            s.append("|---|---|---|---|---|---|---|---|---|---|\n");
+            rows.forEach(r -> s.append(r).append('\n'));
+            s.append('\n');
+        }
+        if (!extra.isEmpty()) {
+            s.append("| measurement | figure | target | met |\n|---|---|---|---|\n");
+            extra.forEach(r -> s.append(r).append('\n'));
+            s.append('\n');
+        }
+        if (!notes.isEmpty()) {
+            notes.forEach(n -> s.append(n).append('\n'));
+            s.append('\n');
+        }
+        profiles.forEach(p -> s.append(p).append('\n'));
+        return s.append(footer).toString();
+    }
+
+    private static String ms(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static String cpuModel() {
+        return read("/proc/cpuinfo")
+                .lines()
+                .filter(l -> l.startsWith("model name"))
+                .findFirst()
+                .map(l -> l.replaceAll(".*:\\s*", ""))
+                .orElse("cpu ?");
+    }
+
+    private static String memTotal() {
+        return read("/proc/meminfo")
+                .lines()
+                .filter(l -> l.startsWith("MemTotal"))
+                .findFirst()
+                .map(l -> String.format(Locale.ROOT, "%.1f GiB", Long.parseLong(l.replaceAll("\\D", "")) / 1048576.0))
+                .orElse("?");
+    }
+
+    private static String loadAvg() {
+        String[] parts = read("/proc/loadavg").split(" ");
+        return parts.length >= 3 ? parts[0] + " " + parts[1] + " " + parts[2] : "?";
+    }
+
+    private static String read(String file) {
+        try {
+            return Files.readString(Path.of(file));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String command(String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor();
+            return out;
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
 }

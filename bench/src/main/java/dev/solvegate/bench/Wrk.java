@@ -21,57 +21,65 @@ import java.util.regex.Pattern;
  */
 final class Wrk {
 
-  private static final Pattern RESULT = Pattern.compile(
-      "BENCH-RESULT requests=(\\d+) duration_us=(\\d+) p50_us=(\\d+) p99_us=(\\d+) max_us=(\\d+) non2xx=(\\d+) socket_errors=(\\d+)");
+    private static final Pattern RESULT = Pattern.compile(
+            "BENCH-RESULT requests=(\\d+) duration_us=(\\d+) p50_us=(\\d+) p99_us=(\\d+) max_us=(\\d+) non2xx=(\\d+) socket_errors=(\\d+)");
 
-  private final Path script;
-  private final Path workDir;
+    private final Path script;
+    private final Path workDir;
 
-  Wrk(Path script, Path workDir) {
-    this.script = script;
-    this.workDir = workDir;
-  }
-
-  /**
-   * Loads {@code baseUrls} (one per node) on {@code path} with {@code bodies} in turn for {@code seconds}.
-   */
-  Load run(List<String> baseUrls, String path, List<String> bodies, int connections, int seconds)
-      throws IOException, InterruptedException {
-    Path bodyFile = Files.createTempFile(workDir, "bodies", ".txt");
-    Files.write(bodyFile, bodies, StandardCharsets.UTF_8);
-    int perNode = Math.max(1, connections / baseUrls.size());
-    int threads = baseUrls.size() == 1 ? 2 : 1;
-    List<Process> running = new ArrayList<>();
-    List<Path> outputs = new ArrayList<>();
-    for (String base : baseUrls) {
-      Path out = Files.createTempFile(workDir, "wrk", ".out");
-      ProcessBuilder pb = new ProcessBuilder("wrk", "-t" + threads, "-c" + perNode, "-d" + seconds + "s",
-          "--timeout", "10s", "-s", script.toString(), base)
-          .redirectErrorStream(true)
-          .redirectOutput(out.toFile());
-      pb.environment().putAll(Map.of("BENCH_PATH", path, "BENCH_BODIES", bodyFile.toString()));
-      running.add(pb.start());
-      outputs.add(out);
+    Wrk(Path script, Path workDir) {
+        this.script = script;
+        this.workDir = workDir;
     }
-    double rate = 0;
-    double p50 = 0;
-    double p99 = 0;
-    long count = 0;
-    long errors = 0;
-    for (int i = 0; i < running.size(); i++) {
-      running.get(i).waitFor();
-      String text = Files.readString(outputs.get(i));
-      Matcher m = RESULT.matcher(text);
-      if (!m.find()) {
-        throw new IOException("wrk printed no result:\n" + text);
-      }
-      long requests = Long.parseLong(m.group(1));
-      rate += requests / (Long.parseLong(m.group(2)) / 1e6);
-      p50 = Math.max(p50, Long.parseLong(m.group(3)) / 1000.0);
-      p99 = Math.max(p99, Long.parseLong(m.group(4)) / 1000.0);
-      count += requests;
-      errors += Long.parseLong(m.group(6)) + Long.parseLong(m.group(7));
+
+    /**
+     * Loads {@code baseUrls} (one per node) on {@code path} with {@code bodies} in turn for {@code seconds}.
+     */
+    Load run(List<String> baseUrls, String path, List<String> bodies, int connections, int seconds)
+            throws IOException, InterruptedException {
+        Path bodyFile = Files.createTempFile(workDir, "bodies", ".txt");
+        Files.write(bodyFile, bodies, StandardCharsets.UTF_8);
+        int perNode = Math.max(1, connections / baseUrls.size());
+        int threads = baseUrls.size() == 1 ? 2 : 1;
+        List<Process> running = new ArrayList<>();
+        List<Path> outputs = new ArrayList<>();
+        for (String base : baseUrls) {
+            Path out = Files.createTempFile(workDir, "wrk", ".out");
+            ProcessBuilder pb = new ProcessBuilder(
+                            "wrk",
+                            "-t" + threads,
+                            "-c" + perNode,
+                            "-d" + seconds + "s",
+                            "--timeout",
+                            "10s",
+                            "-s",
+                            script.toString(),
+                            base)
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile());
+            pb.environment().putAll(Map.of("BENCH_PATH", path, "BENCH_BODIES", bodyFile.toString()));
+            running.add(pb.start());
+            outputs.add(out);
+        }
+        double rate = 0;
+        double p50 = 0;
+        double p99 = 0;
+        long count = 0;
+        long errors = 0;
+        for (int i = 0; i < running.size(); i++) {
+            running.get(i).waitFor();
+            String text = Files.readString(outputs.get(i));
+            Matcher m = RESULT.matcher(text);
+            if (!m.find()) {
+                throw new IOException("wrk printed no result:\n" + text);
+            }
+            long requests = Long.parseLong(m.group(1));
+            rate += requests / (Long.parseLong(m.group(2)) / 1e6);
+            p50 = Math.max(p50, Long.parseLong(m.group(3)) / 1000.0);
+            p99 = Math.max(p99, Long.parseLong(m.group(4)) / 1000.0);
+            count += requests;
+            errors += Long.parseLong(m.group(6)) + Long.parseLong(m.group(7));
+        }
+        return new Load(rate, p50, p99, count, errors);
     }
-    return new Load(rate, p50, p99, count, errors);
-  }
 }

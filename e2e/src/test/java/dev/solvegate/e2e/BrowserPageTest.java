@@ -40,107 +40,117 @@ import org.junit.jupiter.api.Timeout;
  */
 class BrowserPageTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Test
-  @Timeout(value = 3, unit = TimeUnit.MINUTES)
-  void aPersonClicksTheUprightArrowsAndThePageShowsAToken() throws Exception {
-    Path browser = Repo.root().resolve("e2e/browser");
-    requireTools(browser);
-    Path shots = Repo.root().resolve("e2e/target/browser");
-    Files.createDirectories(shots);
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aPersonClicksTheUprightArrowsAndThePageShowsAToken() throws Exception {
+        Path browser = Repo.root().resolve("e2e/browser");
+        requireTools(browser);
+        Path shots = Repo.root().resolve("e2e/target/browser");
+        Files.createDirectories(shots);
 
-    try (PuzzleSite site = PuzzleSite.start(PuzzleSiteConfig.defaults().withPort(0))) {
-      SiteKeys keys = site.registerSite();
-      String base = "http://127.0.0.1:" + site.port();
-      Process node = new ProcessBuilder("node", "play.mjs", base + "/play?publicKey=" + keys.publicKey(), shots.toString())
-          .directory(browser.toFile())
-          .redirectError(shots.resolve("play.err").toFile())
-          .start();
-      List<Integer> clicks = new ArrayList<>();
-      JsonNode end;
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
-          OutputStream answers = node.getOutputStream()) {
-        while (true) {
-          String line = in.readLine();
-          if (line == null) {
-            fail("play.mjs ended without a result; see " + shots.resolve("play.err"));
-          }
-          JsonNode msg = JSON.readTree(line);
-          if (!msg.has("round")) {
-            end = msg;
-            break;
-          }
-          List<byte[]> images = new ArrayList<>();
-          msg.path("images").forEach(i -> images.add(Base64.getDecoder().decode(i.asText())));
-          assertThat(images).as("round %s", msg.path("round")).hasSize(6);
-          int pick = ArrowImages.mostUpright(images);
-          clicks.add(pick);
-          answers.write(("{\"click\":" + pick + "}\n").getBytes(StandardCharsets.UTF_8));
-          answers.flush();
+        try (PuzzleSite site = PuzzleSite.start(PuzzleSiteConfig.defaults().withPort(0))) {
+            SiteKeys keys = site.registerSite();
+            String base = "http://127.0.0.1:" + site.port();
+            Process node = new ProcessBuilder(
+                            "node", "play.mjs", base + "/play?publicKey=" + keys.publicKey(), shots.toString())
+                    .directory(browser.toFile())
+                    .redirectError(shots.resolve("play.err").toFile())
+                    .start();
+            List<Integer> clicks = new ArrayList<>();
+            JsonNode end;
+            try (BufferedReader in =
+                            new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+                    OutputStream answers = node.getOutputStream()) {
+                while (true) {
+                    String line = in.readLine();
+                    if (line == null) {
+                        fail("play.mjs ended without a result; see " + shots.resolve("play.err"));
+                    }
+                    JsonNode msg = JSON.readTree(line);
+                    if (!msg.has("round")) {
+                        end = msg;
+                        break;
+                    }
+                    List<byte[]> images = new ArrayList<>();
+                    msg.path("images")
+                            .forEach(i -> images.add(Base64.getDecoder().decode(i.asText())));
+                    assertThat(images).as("round %s", msg.path("round")).hasSize(6);
+                    int pick = ArrowImages.mostUpright(images);
+                    clicks.add(pick);
+                    answers.write(("{\"click\":" + pick + "}\n").getBytes(StandardCharsets.UTF_8));
+                    answers.flush();
+                }
+            } finally {
+                if (!node.waitFor(30, TimeUnit.SECONDS)) {
+                    Repo.stopTree(node, Duration.ofSeconds(5));
+                }
+            }
+
+            assertThat(end.has("error"))
+                    .as("browser error: %s", end.path("error").asText())
+                    .isFalse();
+            assertThat(clicks).as("one click per round").hasSize(3);
+            assertThat(end.path("status").asText()).startsWith("Solved.");
+            String token = end.path("token").asText();
+            assertThat(token).matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
+            assertThat(shots.resolve("round-1.png")).isNotEmptyFile();
+
+            String verify = "{\"privateKey\":\"" + keys.privateKey() + "\",\"token\":\"" + token + "\"}";
+            JsonNode first = post(base + "/api/verify", verify);
+            JsonNode second = post(base + "/api/verify", verify);
+            assertThat(first.path("valid").asBoolean()).as(first.toString()).isTrue();
+            assertThat(first.path("publicKey").asText())
+                    .isEqualTo(keys.publicKey().toString());
+            assertThat(second.path("valid").asBoolean()).isFalse();
         }
-      } finally {
-        if (!node.waitFor(30, TimeUnit.SECONDS)) {
-          Repo.stopTree(node, Duration.ofSeconds(5));
+    }
+
+    private static void requireTools(Path browser) {
+        List<String> missing = new ArrayList<>();
+        if (!Files.isExecutable(Path.of("/usr/bin/chromium"))) {
+            missing.add("/usr/bin/chromium");
         }
-      }
+        if (!onPath("node")) {
+            missing.add("node");
+        }
+        if (!Files.isRegularFile(browser.resolve("node_modules/playwright-core/package.json"))) {
+            missing.add("e2e/browser/node_modules/playwright-core");
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        String why = "browser test needs " + String.join(", ", missing) + "; run .ci/browser.sh to install them";
+        if (Repo.ci()) {
+            fail(why + " (CI=true: not skipped)");
+        }
+        System.out.println("NOTICE: SKIPPED " + BrowserPageTest.class.getSimpleName() + ": " + why);
+        Assumptions.abort(why);
+    }
 
-      assertThat(end.has("error")).as("browser error: %s", end.path("error").asText()).isFalse();
-      assertThat(clicks).as("one click per round").hasSize(3);
-      assertThat(end.path("status").asText()).startsWith("Solved.");
-      String token = end.path("token").asText();
-      assertThat(token).matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
-      assertThat(shots.resolve("round-1.png")).isNotEmptyFile();
+    private static boolean onPath(String command) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
 
-      String verify = "{\"privateKey\":\"" + keys.privateKey() + "\",\"token\":\"" + token + "\"}";
-      JsonNode first = post(base + "/api/verify", verify);
-      JsonNode second = post(base + "/api/verify", verify);
-      assertThat(first.path("valid").asBoolean()).as(first.toString()).isTrue();
-      assertThat(first.path("publicKey").asText()).isEqualTo(keys.publicKey().toString());
-      assertThat(second.path("valid").asBoolean()).isFalse();
+    private static JsonNode post(String url, String body) throws IOException, InterruptedException {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> res = http.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofSeconds(10))
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return JSON.readTree(res.body());
+        }
     }
-  }
-
-  private static void requireTools(Path browser) {
-    List<String> missing = new ArrayList<>();
-    if (!Files.isExecutable(Path.of("/usr/bin/chromium"))) {
-      missing.add("/usr/bin/chromium");
-    }
-    if (!onPath("node")) {
-      missing.add("node");
-    }
-    if (!Files.isRegularFile(browser.resolve("node_modules/playwright-core/package.json"))) {
-      missing.add("e2e/browser/node_modules/playwright-core");
-    }
-    if (missing.isEmpty()) {
-      return;
-    }
-    String why = "browser test needs " + String.join(", ", missing) + "; run .ci/browser.sh to install them";
-    if (Repo.ci()) {
-      fail(why + " (CI=true: not skipped)");
-    }
-    System.out.println("NOTICE: SKIPPED " + BrowserPageTest.class.getSimpleName() + ": " + why);
-    Assumptions.abort(why);
-  }
-
-  private static boolean onPath(String command) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return false;
-    }
-    for (String dir : path.split(java.io.File.pathSeparator)) {
-      if (Files.isExecutable(Path.of(dir, command))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static JsonNode post(String url, String body) throws IOException, InterruptedException {
-    try (HttpClient http = HttpClient.newHttpClient()) {
-      HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-          .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-      return JSON.readTree(res.body());
-    }
-  }
 }

@@ -18,73 +18,73 @@ import java.util.List;
  */
 public final class AddressGuard {
 
-  /** The outcome of a check. */
-  public sealed interface Verdict {
-    /** @param addresses every address the host resolved to, all public (or all allowed) */
-    record Allowed(List<InetAddress> addresses) implements Verdict {}
+    /** The outcome of a check. */
+    public sealed interface Verdict {
+        /** @param addresses every address the host resolved to, all public (or all allowed) */
+        record Allowed(List<InetAddress> addresses) implements Verdict {}
 
-    /** @param detail why, naming the host and the offending address */
-    record Denied(String detail) implements Verdict {}
-  }
-
-  /** Resolves a host name to its addresses; must be thread-safe. */
-  @FunctionalInterface
-  public interface Resolver {
-    /** @throws UnknownHostException when the name does not resolve */
-    List<InetAddress> resolve(String host) throws UnknownHostException;
-  }
-
-  private final boolean allowPrivate;
-  private final Resolver resolver;
-
-  /** @param allowPrivate true to allow non-public addresses ({@code SOLVEGATE_PROXY_ALLOW_PRIVATE}) */
-  public AddressGuard(boolean allowPrivate) {
-    this(allowPrivate, host -> Arrays.asList(InetAddress.getAllByName(host)));
-  }
-
-  /**
-   * @param allowPrivate true to allow non-public addresses
-   * @param resolver resolves names that are not IP literals (tests inject DNS answers here)
-   */
-  public AddressGuard(boolean allowPrivate, Resolver resolver) {
-    this.allowPrivate = allowPrivate;
-    this.resolver = java.util.Objects.requireNonNull(resolver, "resolver");
-  }
-
-  public boolean allowPrivate() {
-    return allowPrivate;
-  }
-
-  /** Resolves {@code host} and checks every address; an unresolvable host is denied. */
-  public Verdict check(String host) {
-    if (host == null || host.isBlank()) {
-      return new Verdict.Denied("proxy host is empty");
+        /** @param detail why, naming the host and the offending address */
+        record Denied(String detail) implements Verdict {}
     }
-    InetAddress literal = Hosts.literal(host);
-    List<InetAddress> addresses;
-    if (literal != null) {
-      addresses = List.of(literal);
-    } else {
-      try {
-        List<InetAddress> answer = resolver.resolve(host);
-        addresses = answer == null ? List.of() : List.copyOf(answer);
-      } catch (UnknownHostException | RuntimeException e) {
-        return new Verdict.Denied("proxy host does not resolve: " + host);
-      }
-      if (addresses.isEmpty()) {
-        return new Verdict.Denied("proxy host does not resolve: " + host);
-      }
+
+    /** Resolves a host name to its addresses; must be thread-safe. */
+    @FunctionalInterface
+    public interface Resolver {
+        /** @throws UnknownHostException when the name does not resolve */
+        List<InetAddress> resolve(String host) throws UnknownHostException;
     }
-    if (!allowPrivate) {
-      for (InetAddress address : addresses) {
-        String why = NonPublic.reason(address);
-        if (why != null) {
-          String subject = literal != null ? "proxy host is" : "proxy host " + host + " resolves to";
-          return new Verdict.Denied(
-              subject + " a non-public address (" + why + "): " + address.getHostAddress());
+
+    private final boolean allowPrivate;
+    private final Resolver resolver;
+
+    /** @param allowPrivate true to allow non-public addresses ({@code SOLVEGATE_PROXY_ALLOW_PRIVATE}) */
+    public AddressGuard(boolean allowPrivate) {
+        this(allowPrivate, host -> Arrays.asList(InetAddress.getAllByName(host)));
+    }
+
+    /**
+     * @param allowPrivate true to allow non-public addresses
+     * @param resolver resolves names that are not IP literals (tests inject DNS answers here)
+     */
+    public AddressGuard(boolean allowPrivate, Resolver resolver) {
+        this.allowPrivate = allowPrivate;
+        this.resolver = java.util.Objects.requireNonNull(resolver, "resolver");
+    }
+
+    public boolean allowPrivate() {
+        return allowPrivate;
+    }
+
+    /** Resolves {@code host} and checks every address; an unresolvable host is denied. */
+    public Verdict check(String host) {
+        if (host == null || host.isBlank()) {
+            return new Verdict.Denied("proxy host is empty");
         }
-      }
+        InetAddress literal = Hosts.literal(host);
+        List<InetAddress> addresses;
+        if (literal != null) {
+            addresses = List.of(literal);
+        } else {
+            try {
+                List<InetAddress> answer = resolver.resolve(host);
+                addresses = answer == null ? List.of() : List.copyOf(answer);
+            } catch (UnknownHostException | RuntimeException e) {
+                return new Verdict.Denied("proxy host does not resolve: " + host);
+            }
+            if (addresses.isEmpty()) {
+                return new Verdict.Denied("proxy host does not resolve: " + host);
+            }
+        }
+        if (!allowPrivate) {
+            for (InetAddress address : addresses) {
+                String why = NonPublic.reason(address);
+                if (why != null) {
+                    String subject = literal != null ? "proxy host is" : "proxy host " + host + " resolves to";
+                    return new Verdict.Denied(
+                            subject + " a non-public address (" + why + "): " + address.getHostAddress());
+                }
+            }
+        }
+        return new Verdict.Allowed(addresses);
     }
-    return new Verdict.Allowed(addresses);
-  }
 }

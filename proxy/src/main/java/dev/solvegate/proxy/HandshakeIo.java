@@ -16,48 +16,48 @@ import java.net.SocketTimeoutException;
  */
 final class HandshakeIo {
 
-  private final Socket socket;
-  private final InputStream in;
-  private final OutputStream out;
-  private final long deadlineNanos;
-  private final String what;
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private final long deadlineNanos;
+    private final String what;
 
-  HandshakeIo(Socket socket, long timeoutNanos, String what) throws IOException {
-    this.socket = socket;
-    this.in = socket.getInputStream();
-    this.out = socket.getOutputStream();
-    this.deadlineNanos = System.nanoTime() + timeoutNanos;
-    this.what = what;
-  }
-
-  void write(byte[] bytes) throws IOException {
-    out.write(bytes);
-    out.flush();
-  }
-
-  int read() throws IOException {
-    long left = deadlineNanos - System.nanoTime();
-    if (left <= 0) {
-      throw new SocketTimeoutException(what + " handshake deadline passed");
+    HandshakeIo(Socket socket, long timeoutNanos, String what) throws IOException {
+        this.socket = socket;
+        this.in = socket.getInputStream();
+        this.out = socket.getOutputStream();
+        this.deadlineNanos = System.nanoTime() + timeoutNanos;
+        this.what = what;
     }
-    socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
-    int b = in.read();
-    if (b < 0) {
-      throw new EOFException("proxy closed the connection during the " + what + " handshake");
-    }
-    return b;
-  }
 
-  byte[] readFully(int n) throws IOException {
-    byte[] buf = new byte[n];
-    for (int i = 0; i < n; i++) {
-      buf[i] = (byte) read();
+    void write(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
     }
-    return buf;
-  }
 
-  /** A reply the protocol does not allow. */
-  ProxyFailure garbage(String detail) {
-    return new ProxyFailure(Reason.PROTOCOL_ERROR, what + " proxy sent an invalid reply: " + detail);
-  }
+    int read() throws IOException {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+            throw new SocketTimeoutException(what + " handshake deadline passed");
+        }
+        socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
+        int b = in.read();
+        if (b < 0) {
+            throw new EOFException("proxy closed the connection during the " + what + " handshake");
+        }
+        return b;
+    }
+
+    byte[] readFully(int n) throws IOException {
+        byte[] buf = new byte[n];
+        for (int i = 0; i < n; i++) {
+            buf[i] = (byte) read();
+        }
+        return buf;
+    }
+
+    /** A reply the protocol does not allow. */
+    ProxyFailure garbage(String detail) {
+        return new ProxyFailure(Reason.PROTOCOL_ERROR, what + " proxy sent an invalid reply: " + detail);
+    }
 }

@@ -9,61 +9,61 @@ import java.util.regex.Pattern;
 /** Host name and IP literal syntax, without DNS. Thread-safety: stateless. */
 final class Hosts {
 
-  private static final Pattern LABEL = Pattern.compile("[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?");
-  private static final Pattern DOTTED = Pattern.compile("[0-9.]+");
-  private static final Pattern IPV4 =
-      Pattern.compile("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?");
+    private static final Pattern DOTTED = Pattern.compile("[0-9.]+");
+    private static final Pattern IPV4 = Pattern.compile(
+            "((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
 
-  private Hosts() {}
+    private Hosts() {}
 
-  /**
-   * The canonical spelling of a host: a lower-case DNS name, a dotted IPv4 literal, or an IPv6 literal
-   * (unbracketed, lower case, as written); null when {@code host} is none of these.
-   */
-  static String canonical(String host) {
-    if (host == null || host.isEmpty() || host.length() > 253) {
-      return null;
+    /**
+     * The canonical spelling of a host: a lower-case DNS name, a dotted IPv4 literal, or an IPv6 literal
+     * (unbracketed, lower case, as written); null when {@code host} is none of these.
+     */
+    static String canonical(String host) {
+        if (host == null || host.isEmpty() || host.length() > 253) {
+            return null;
+        }
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.indexOf(':') >= 0) {
+            return ipv6(h) != null ? h : null;
+        }
+        if (DOTTED.matcher(h).matches()) {
+            return IPV4.matcher(h).matches() ? h : null;
+        }
+        String name = h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
+        for (String label : name.split("\\.", -1)) {
+            if (!LABEL.matcher(label).matches()) {
+                return null;
+            }
+        }
+        return h;
     }
-    String h = host.toLowerCase(Locale.ROOT);
-    if (h.indexOf(':') >= 0) {
-      return ipv6(h) != null ? h : null;
-    }
-    if (DOTTED.matcher(h).matches()) {
-      return IPV4.matcher(h).matches() ? h : null;
-    }
-    String name = h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
-    for (String label : name.split("\\.", -1)) {
-      if (!LABEL.matcher(label).matches()) {
+
+    /** The address when {@code host} is an IP literal (IPv6 with or without brackets), else null; no DNS. */
+    static InetAddress literal(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.indexOf(':') >= 0) {
+            return ipv6(h);
+        }
+        if (IPV4.matcher(h).matches()) {
+            try {
+                return Inet4Address.ofLiteral(h);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
         return null;
-      }
     }
-    return h;
-  }
 
-  /** The address when {@code host} is an IP literal (IPv6 with or without brackets), else null; no DNS. */
-  static InetAddress literal(String host) {
-    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    if (h.indexOf(':') >= 0) {
-      return ipv6(h);
+    private static InetAddress ipv6(String h) {
+        if (h.indexOf('%') >= 0) {
+            return null; // zone ids name a local interface: never a proxy's address
+        }
+        try {
+            return Inet6Address.ofLiteral(h);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
-    if (IPV4.matcher(h).matches()) {
-      try {
-        return Inet4Address.ofLiteral(h);
-      } catch (IllegalArgumentException e) {
-        return null;
-      }
-    }
-    return null;
-  }
-
-  private static InetAddress ipv6(String h) {
-    if (h.indexOf('%') >= 0) {
-      return null; // zone ids name a local interface: never a proxy's address
-    }
-    try {
-      return Inet6Address.ofLiteral(h);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-  }
 }

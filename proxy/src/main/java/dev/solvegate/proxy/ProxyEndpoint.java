@@ -13,16 +13,16 @@ package dev.solvegate.proxy;
  */
 public record ProxyEndpoint(ProxyScheme scheme, String host, int port, String user, String password) {
 
-  /** The canonical form {@code scheme://user:pass@host:port}, with the secret in it: for storage only. */
-  public String toUri() {
-    String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-    return scheme.name().toLowerCase(java.util.Locale.ROOT) + "://" + Percent.encode(user) + ":"
-        + Percent.encode(password) + "@" + h + ":" + port;
-  }
+    /** The canonical form {@code scheme://user:pass@host:port}, with the secret in it: for storage only. */
+    public String toUri() {
+        String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+        return scheme.name().toLowerCase(java.util.Locale.ROOT) + "://" + Percent.encode(user) + ":"
+                + Percent.encode(password) + "@" + h + ":" + port;
+    }
 
-  @Override
-  public String toString() {
-    String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-    return scheme.name().toLowerCase(java.util.Locale.ROOT) + "://" + user + ":****@" + h + ":" + port;
-  }
+    @Override
+    public String toString() {
+        String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+        return scheme.name().toLowerCase(java.util.Locale.ROOT) + "://" + user + ":****@" + h + ":" + port;
+    }
 }

@@ -28,134 +28,134 @@ import javax.net.ssl.SSLSocket;
  */
 public final class TunnelNetwork implements ProxiedNetwork, AutoCloseable {
 
-  /** Default cap on a response body read by {@link #send}. */
-  public static final int DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+    /** Default cap on a response body read by {@link #send}. */
+    public static final int DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 
-  /** Default limit for each read of a response. */
-  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+    /** Default limit for each read of a response. */
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
 
-  private final ProxyDialer dialer;
-  private final ProxyEndpoint proxy;
-  private final SSLContext sslContext;
-  private final int readTimeoutMillis;
-  private final int maxBodyBytes;
-  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-  private volatile boolean closed;
+    private final ProxyDialer dialer;
+    private final ProxyEndpoint proxy;
+    private final SSLContext sslContext;
+    private final int readTimeoutMillis;
+    private final int maxBodyBytes;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
-  /** A network with the platform's TLS trust, default read timeout and body cap. */
-  public TunnelNetwork(ProxyDialer dialer, ProxyEndpoint proxy) {
-    this(dialer, proxy, defaultContext(), DEFAULT_READ_TIMEOUT, DEFAULT_MAX_BODY_BYTES);
-  }
-
-  /** A network with the given TLS context, default read timeout and body cap. */
-  public TunnelNetwork(ProxyDialer dialer, ProxyEndpoint proxy, SSLContext sslContext) {
-    this(dialer, proxy, sslContext, DEFAULT_READ_TIMEOUT, DEFAULT_MAX_BODY_BYTES);
-  }
-
-  /**
-   * @param sslContext the TLS context for https (tests pass one that trusts their own certificate)
-   * @param readTimeout the limit for each read of a response, positive
-   * @param maxBodyBytes the largest response body {@link #send} accepts
-   */
-  public TunnelNetwork(
-      ProxyDialer dialer, ProxyEndpoint proxy, SSLContext sslContext, Duration readTimeout, int maxBodyBytes) {
-    this.dialer = Objects.requireNonNull(dialer, "dialer");
-    this.proxy = Objects.requireNonNull(proxy, "proxy");
-    this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
-    this.readTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis());
-    if (readTimeoutMillis <= 0 || maxBodyBytes < 0) {
-      throw new IllegalArgumentException(
-          "readTimeout must be positive and maxBodyBytes non-negative: " + readTimeout + ", " + maxBodyBytes);
+    /** A network with the platform's TLS trust, default read timeout and body cap. */
+    public TunnelNetwork(ProxyDialer dialer, ProxyEndpoint proxy) {
+        this(dialer, proxy, defaultContext(), DEFAULT_READ_TIMEOUT, DEFAULT_MAX_BODY_BYTES);
     }
-    this.maxBodyBytes = maxBodyBytes;
-  }
 
-  private static SSLContext defaultContext() {
-    try {
-      return SSLContext.getDefault();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("no default TLS context", e);
+    /** A network with the given TLS context, default read timeout and body cap. */
+    public TunnelNetwork(ProxyDialer dialer, ProxyEndpoint proxy, SSLContext sslContext) {
+        this(dialer, proxy, sslContext, DEFAULT_READ_TIMEOUT, DEFAULT_MAX_BODY_BYTES);
     }
-  }
 
-  @Override
-  public Socket connect(String host, int port) throws IOException {
-    open.removeIf(Socket::isClosed);
-    ensureOpen();
-    try {
-      Socket socket = dialer.open(proxy, host, port, this::track);
-      ensureOpen();
-      return socket;
-    } catch (IOException e) {
-      if (closed) {
-        throw new IOException("tunnel network closed while connecting to " + host + ":" + port, e);
-      }
-      throw e;
+    /**
+     * @param sslContext the TLS context for https (tests pass one that trusts their own certificate)
+     * @param readTimeout the limit for each read of a response, positive
+     * @param maxBodyBytes the largest response body {@link #send} accepts
+     */
+    public TunnelNetwork(
+            ProxyDialer dialer, ProxyEndpoint proxy, SSLContext sslContext, Duration readTimeout, int maxBodyBytes) {
+        this.dialer = Objects.requireNonNull(dialer, "dialer");
+        this.proxy = Objects.requireNonNull(proxy, "proxy");
+        this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+        this.readTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis());
+        if (readTimeoutMillis <= 0 || maxBodyBytes < 0) {
+            throw new IllegalArgumentException(
+                    "readTimeout must be positive and maxBodyBytes non-negative: " + readTimeout + ", " + maxBodyBytes);
+        }
+        this.maxBodyBytes = maxBodyBytes;
     }
-  }
 
-  @Override
-  public HttpReply send(String method, URI uri, Map<String, String> headers, byte[] body) throws IOException {
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-      throw new IllegalArgumentException("not an absolute http or https URI: " + uri);
+    private static SSLContext defaultContext() {
+        try {
+            return SSLContext.getDefault();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no default TLS context", e);
+        }
     }
-    boolean tls = scheme.equals("https");
-    String host = uri.getHost().replaceAll("^\\[(.*)]$", "$1");
-    int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
-    Socket socket = connect(host, port);
-    try {
-      if (tls) {
-        socket = startTls(socket, host, port);
-      }
-      socket.setSoTimeout(readTimeoutMillis);
-      return HttpExchange.exchange(socket, method, uri, host, port, headers, body, maxBodyBytes);
-    } finally {
-      ProxyDialer.closeQuietly(socket);
-      open.remove(socket);
-    }
-  }
 
-  private Socket startTls(Socket tunnel, String host, int port) throws IOException {
-    SSLSocket ssl = (SSLSocket) sslContext.getSocketFactory().createSocket(tunnel, host, port, true);
-    track(ssl);
-    SSLParameters params = ssl.getSSLParameters();
-    params.setEndpointIdentificationAlgorithm("HTTPS");
-    if (Hosts.literal(host) == null) {
-      params.setServerNames(List.of(new SNIHostName(host)));
+    @Override
+    public Socket connect(String host, int port) throws IOException {
+        open.removeIf(Socket::isClosed);
+        ensureOpen();
+        try {
+            Socket socket = dialer.open(proxy, host, port, this::track);
+            ensureOpen();
+            return socket;
+        } catch (IOException e) {
+            if (closed) {
+                throw new IOException("tunnel network closed while connecting to " + host + ":" + port, e);
+            }
+            throw e;
+        }
     }
-    ssl.setSSLParameters(params);
-    ssl.setSoTimeout(readTimeoutMillis);
-    ssl.startHandshake();
-    return ssl;
-  }
 
-  private void track(Socket socket) {
-    open.add(socket);
-    if (closed) {
-      ProxyDialer.closeQuietly(socket);
+    @Override
+    public HttpReply send(String method, URI uri, Map<String, String> headers, byte[] body) throws IOException {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+            throw new IllegalArgumentException("not an absolute http or https URI: " + uri);
+        }
+        boolean tls = scheme.equals("https");
+        String host = uri.getHost().replaceAll("^\\[(.*)]$", "$1");
+        int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
+        Socket socket = connect(host, port);
+        try {
+            if (tls) {
+                socket = startTls(socket, host, port);
+            }
+            socket.setSoTimeout(readTimeoutMillis);
+            return HttpExchange.exchange(socket, method, uri, host, port, headers, body, maxBodyBytes);
+        } finally {
+            ProxyDialer.closeQuietly(socket);
+            open.remove(socket);
+        }
     }
-  }
 
-  private void ensureOpen() throws IOException {
-    if (closed) {
-      throw new IOException("tunnel network closed");
+    private Socket startTls(Socket tunnel, String host, int port) throws IOException {
+        SSLSocket ssl = (SSLSocket) sslContext.getSocketFactory().createSocket(tunnel, host, port, true);
+        track(ssl);
+        SSLParameters params = ssl.getSSLParameters();
+        params.setEndpointIdentificationAlgorithm("HTTPS");
+        if (Hosts.literal(host) == null) {
+            params.setServerNames(List.of(new SNIHostName(host)));
+        }
+        ssl.setSSLParameters(params);
+        ssl.setSoTimeout(readTimeoutMillis);
+        ssl.startHandshake();
+        return ssl;
     }
-  }
 
-  /** Number of sockets opened here and not yet closed: for tests and metrics. */
-  int openSockets() {
-    open.removeIf(Socket::isClosed);
-    return open.size();
-  }
-
-  /** Closes every socket this network opened; idempotent, callable from any thread. */
-  @Override
-  public void close() {
-    closed = true;
-    for (Socket socket : open) {
-      ProxyDialer.closeQuietly(socket);
+    private void track(Socket socket) {
+        open.add(socket);
+        if (closed) {
+            ProxyDialer.closeQuietly(socket);
+        }
     }
-    open.clear();
-  }
+
+    private void ensureOpen() throws IOException {
+        if (closed) {
+            throw new IOException("tunnel network closed");
+        }
+    }
+
+    /** Number of sockets opened here and not yet closed: for tests and metrics. */
+    int openSockets() {
+        open.removeIf(Socket::isClosed);
+        return open.size();
+    }
+
+    /** Closes every socket this network opened; idempotent, callable from any thread. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Socket socket : open) {
+            ProxyDialer.closeQuietly(socket);
+        }
+        open.clear();
+    }
 }

@@ -15,37 +15,38 @@ import java.util.HexFormat;
  */
 public final class AdminToken {
 
-  /** @param token the token; @param generated whether it was made just now (so the caller prints it once) */
-  public record Resolved(String token, boolean generated) {}
+    /** @param token the token; @param generated whether it was made just now (so the caller prints it once) */
+    public record Resolved(String token, boolean generated) {}
 
-  private AdminToken() {}
+    private AdminToken() {}
 
-  public static Path file(Path dataDir) {
-    return dataDir.resolve("admin-token");
-  }
-
-  public static Resolved resolve(Config config) {
-    if (config.adminToken() != null) {
-      return new Resolved(config.adminToken(), false);
+    public static Path file(Path dataDir) {
+        return dataDir.resolve("admin-token");
     }
-    Path file = file(config.dataDir());
-    try {
-      if (Files.exists(file)) {
-        return new Resolved(Files.readString(file, StandardCharsets.UTF_8).strip(), false);
-      }
-      Files.createDirectories(config.dataDir());
-      byte[] bytes = new byte[24];
-      new SecureRandom().nextBytes(bytes);
-      String token = HexFormat.of().formatHex(bytes);
-      Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
-      try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException e) {
-        // not a POSIX file system: the folder's own permissions protect it
-      }
-      return new Resolved(token, true);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read or write the admin token at " + file, e);
+
+    public static Resolved resolve(Config config) {
+        if (config.adminToken() != null) {
+            return new Resolved(config.adminToken(), false);
+        }
+        Path file = file(config.dataDir());
+        try {
+            if (Files.exists(file)) {
+                return new Resolved(
+                        Files.readString(file, StandardCharsets.UTF_8).strip(), false);
+            }
+            Files.createDirectories(config.dataDir());
+            byte[] bytes = new byte[24];
+            new SecureRandom().nextBytes(bytes);
+            String token = HexFormat.of().formatHex(bytes);
+            Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: the folder's own permissions protect it
+            }
+            return new Resolved(token, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or write the admin token at " + file, e);
+        }
     }
-  }
 }

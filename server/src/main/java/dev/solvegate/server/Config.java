@@ -32,167 +32,184 @@ import java.util.regex.Pattern;
  *     ({@code SOLVEGATE_DRAIN_GRACE})
  */
 public record Config(
-    int port,
-    int adminPort,
-    String adminBind,
-    String adminToken,
-    Path dataDir,
-    String dbUrl,
-    String dbUser,
-    String dbPassword,
-    Duration taskTimeout,
-    Duration solveTimeout,
-    Duration resultTtl,
-    int workers,
-    long priceMicros,
-    boolean errorStatusAlways200,
-    boolean proxyAllowPrivate,
-    Duration lease,
-    Duration drainGrace) {
+        int port,
+        int adminPort,
+        String adminBind,
+        String adminToken,
+        Path dataDir,
+        String dbUrl,
+        String dbUser,
+        String dbPassword,
+        Duration taskTimeout,
+        Duration solveTimeout,
+        Duration resultTtl,
+        int workers,
+        long priceMicros,
+        boolean errorStatusAlways200,
+        boolean proxyAllowPrivate,
+        Duration lease,
+        Duration drainGrace) {
 
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
 
-  /** A configuration value that stops the start; its message names the variable and the bad value. */
-  public static final class Invalid extends RuntimeException {
-    Invalid(String variable, String rule, String value) {
-      super(variable + ": " + rule + ": " + value);
+    /** A configuration value that stops the start; its message names the variable and the bad value. */
+    public static final class Invalid extends RuntimeException {
+        Invalid(String variable, String rule, String value) {
+            super(variable + ": " + rule + ": " + value);
+        }
     }
-  }
 
-  /**
-   * Reads the configuration from environment variables.
-   *
-   * @throws Invalid naming the first variable whose value is wrong
-   */
-  public static Config fromEnv(Map<String, String> env) {
-    Path dataDir = Path.of(get(env, "SOLVEGATE_DATA_DIR", "data"));
-    String dbUrl = env.get("SOLVEGATE_DB_URL");
-    if (dbUrl != null && !dbUrl.isBlank()) {
-      if (!dbUrl.startsWith("jdbc:postgresql:") && !dbUrl.startsWith("jdbc:h2:")) {
-        throw new Invalid("SOLVEGATE_DB_URL", "must be a jdbc:postgresql: or jdbc:h2: URL", dbUrl);
-      }
-    } else {
-      dbUrl = h2FileUrl(dataDir);
+    /**
+     * Reads the configuration from environment variables.
+     *
+     * @throws Invalid naming the first variable whose value is wrong
+     */
+    public static Config fromEnv(Map<String, String> env) {
+        Path dataDir = Path.of(get(env, "SOLVEGATE_DATA_DIR", "data"));
+        String dbUrl = env.get("SOLVEGATE_DB_URL");
+        if (dbUrl != null && !dbUrl.isBlank()) {
+            if (!dbUrl.startsWith("jdbc:postgresql:") && !dbUrl.startsWith("jdbc:h2:")) {
+                throw new Invalid("SOLVEGATE_DB_URL", "must be a jdbc:postgresql: or jdbc:h2: URL", dbUrl);
+            }
+        } else {
+            dbUrl = h2FileUrl(dataDir);
+        }
+        Duration taskTimeout = duration(env, "SOLVEGATE_TASK_TIMEOUT", "300s");
+        Duration solveTimeout = duration(env, "SOLVEGATE_SOLVE_TIMEOUT", "120s");
+        String errorStatus = get(env, "SOLVEGATE_ERROR_STATUS", "seed").toLowerCase(Locale.ROOT);
+        if (!errorStatus.equals("seed") && !errorStatus.equals("200")) {
+            throw new Invalid("SOLVEGATE_ERROR_STATUS", "must be seed or 200", errorStatus);
+        }
+        long price;
+        try {
+            price = Money.parse(get(env, "SOLVEGATE_PRICE", "0.00075"));
+        } catch (IllegalArgumentException e) {
+            throw new Invalid("SOLVEGATE_PRICE", e.getMessage(), env.get("SOLVEGATE_PRICE"));
+        }
+        if (price < 0) {
+            throw new Invalid("SOLVEGATE_PRICE", "must not be negative", env.get("SOLVEGATE_PRICE"));
+        }
+        String token = env.get("SOLVEGATE_ADMIN_TOKEN");
+        if (token != null && !token.isEmpty() && token.length() < 16) {
+            throw new Invalid(
+                    "SOLVEGATE_ADMIN_TOKEN", "must be at least 16 characters", "(" + token.length() + " characters)");
+        }
+        return new Config(
+                port(env, "SOLVEGATE_PORT", 8080),
+                port(env, "SOLVEGATE_ADMIN_PORT", 8081),
+                get(env, "SOLVEGATE_ADMIN_BIND", "127.0.0.1"),
+                token == null || token.isEmpty() ? null : token,
+                dataDir,
+                dbUrl,
+                env.get("SOLVEGATE_DB_USER"),
+                env.get("SOLVEGATE_DB_PASSWORD"),
+                taskTimeout,
+                solveTimeout,
+                duration(env, "SOLVEGATE_RESULT_TTL", "300s"),
+                integer(env, "SOLVEGATE_WORKERS", 1000, 1, 1_000_000),
+                price,
+                errorStatus.equals("200"),
+                bool(env, "SOLVEGATE_PROXY_ALLOW_PRIVATE", false),
+                duration(env, "SOLVEGATE_LEASE", "10s"),
+                duration(env, "SOLVEGATE_DRAIN_GRACE", "10s"));
     }
-    Duration taskTimeout = duration(env, "SOLVEGATE_TASK_TIMEOUT", "300s");
-    Duration solveTimeout = duration(env, "SOLVEGATE_SOLVE_TIMEOUT", "120s");
-    String errorStatus = get(env, "SOLVEGATE_ERROR_STATUS", "seed").toLowerCase(Locale.ROOT);
-    if (!errorStatus.equals("seed") && !errorStatus.equals("200")) {
-      throw new Invalid("SOLVEGATE_ERROR_STATUS", "must be seed or 200", errorStatus);
+
+    /** The embedded database's URL for a data folder. */
+    public static String h2FileUrl(Path dataDir) {
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("solvegate") + H2_OPTIONS;
     }
-    long price;
-    try {
-      price = Money.parse(get(env, "SOLVEGATE_PRICE", "0.00075"));
-    } catch (IllegalArgumentException e) {
-      throw new Invalid("SOLVEGATE_PRICE", e.getMessage(), env.get("SOLVEGATE_PRICE"));
+
+    /** Options every H2 URL gets: PostgreSQL-compatible SQL, a bounded lock wait. */
+    public static final String H2_OPTIONS =
+            ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=1000";
+
+    /** Whether this configuration uses PostgreSQL. */
+    public boolean postgres() {
+        return dbUrl.startsWith("jdbc:postgresql:");
     }
-    if (price < 0) {
-      throw new Invalid("SOLVEGATE_PRICE", "must not be negative", env.get("SOLVEGATE_PRICE"));
+
+    /** Returns a copy with other ports, for tests and the demo. */
+    public Config withPorts(int port, int adminPort) {
+        return new Config(
+                port,
+                adminPort,
+                adminBind,
+                adminToken,
+                dataDir,
+                dbUrl,
+                dbUser,
+                dbPassword,
+                taskTimeout,
+                solveTimeout,
+                resultTtl,
+                workers,
+                priceMicros,
+                errorStatusAlways200,
+                proxyAllowPrivate,
+                lease,
+                drainGrace);
     }
-    String token = env.get("SOLVEGATE_ADMIN_TOKEN");
-    if (token != null && !token.isEmpty() && token.length() < 16) {
-      throw new Invalid("SOLVEGATE_ADMIN_TOKEN", "must be at least 16 characters", "(" + token.length() + " characters)");
+
+    private static String get(Map<String, String> env, String name, String fallback) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? fallback : v.strip();
     }
-    return new Config(
-        port(env, "SOLVEGATE_PORT", 8080),
-        port(env, "SOLVEGATE_ADMIN_PORT", 8081),
-        get(env, "SOLVEGATE_ADMIN_BIND", "127.0.0.1"),
-        token == null || token.isEmpty() ? null : token,
-        dataDir,
-        dbUrl,
-        env.get("SOLVEGATE_DB_USER"),
-        env.get("SOLVEGATE_DB_PASSWORD"),
-        taskTimeout,
-        solveTimeout,
-        duration(env, "SOLVEGATE_RESULT_TTL", "300s"),
-        integer(env, "SOLVEGATE_WORKERS", 1000, 1, 1_000_000),
-        price,
-        errorStatus.equals("200"),
-        bool(env, "SOLVEGATE_PROXY_ALLOW_PRIVATE", false),
-        duration(env, "SOLVEGATE_LEASE", "10s"),
-        duration(env, "SOLVEGATE_DRAIN_GRACE", "10s"));
-  }
 
-  /** The embedded database's URL for a data folder. */
-  public static String h2FileUrl(Path dataDir) {
-    return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("solvegate") + H2_OPTIONS;
-  }
-
-  /** Options every H2 URL gets: PostgreSQL-compatible SQL, a bounded lock wait. */
-  public static final String H2_OPTIONS =
-      ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=1000";
-
-  /** Whether this configuration uses PostgreSQL. */
-  public boolean postgres() {
-    return dbUrl.startsWith("jdbc:postgresql:");
-  }
-
-  /** Returns a copy with other ports, for tests and the demo. */
-  public Config withPorts(int port, int adminPort) {
-    return new Config(port, adminPort, adminBind, adminToken, dataDir, dbUrl, dbUser, dbPassword, taskTimeout,
-        solveTimeout, resultTtl, workers, priceMicros, errorStatusAlways200, proxyAllowPrivate, lease, drainGrace);
-  }
-
-  private static String get(Map<String, String> env, String name, String fallback) {
-    String v = env.get(name);
-    return v == null || v.isBlank() ? fallback : v.strip();
-  }
-
-  static Duration parseDuration(String text) {
-    Matcher m = DURATION.matcher(text.strip().toLowerCase(Locale.ROOT));
-    if (!m.matches()) {
-      throw new IllegalArgumentException("not a duration like 300s, 2m or 500ms");
+    static Duration parseDuration(String text) {
+        Matcher m = DURATION.matcher(text.strip().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a duration like 300s, 2m or 500ms");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofSeconds(n);
+        };
     }
-    long n = Long.parseLong(m.group(1));
-    String unit = m.group(2) == null ? "s" : m.group(2);
-    return switch (unit) {
-      case "ms" -> Duration.ofMillis(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofSeconds(n);
-    };
-  }
 
-  private static Duration duration(Map<String, String> env, String name, String fallback) {
-    String text = get(env, name, fallback);
-    Duration d;
-    try {
-      d = parseDuration(text);
-    } catch (IllegalArgumentException e) {
-      throw new Invalid(name, e.getMessage(), text);
+    private static Duration duration(Map<String, String> env, String name, String fallback) {
+        String text = get(env, name, fallback);
+        Duration d;
+        try {
+            d = parseDuration(text);
+        } catch (IllegalArgumentException e) {
+            throw new Invalid(name, e.getMessage(), text);
+        }
+        if (d.isZero()) {
+            throw new Invalid(name, "must be positive", text);
+        }
+        return d;
     }
-    if (d.isZero()) {
-      throw new Invalid(name, "must be positive", text);
-    }
-    return d;
-  }
 
-  private static int port(Map<String, String> env, String name, int fallback) {
-    return integer(env, name, fallback, 0, 65535);
-  }
-
-  private static int integer(Map<String, String> env, String name, int fallback, int min, int max) {
-    String text = env.get(name);
-    if (text == null || text.isBlank()) {
-      return fallback;
+    private static int port(Map<String, String> env, String name, int fallback) {
+        return integer(env, name, fallback, 0, 65535);
     }
-    try {
-      int v = Integer.parseInt(text.strip());
-      if (v >= min && v <= max) {
-        return v;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new Invalid(name, "must be an integer in " + min + ".." + max, text);
-  }
 
-  private static boolean bool(Map<String, String> env, String name, boolean fallback) {
-    String text = get(env, name, Boolean.toString(fallback)).toLowerCase(Locale.ROOT);
-    return switch (text) {
-      case "true", "1", "yes" -> true;
-      case "false", "0", "no" -> false;
-      default -> throw new Invalid(name, "must be true or false", text);
-    };
-  }
+    private static int integer(Map<String, String> env, String name, int fallback, int min, int max) {
+        String text = env.get(name);
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        try {
+            int v = Integer.parseInt(text.strip());
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new Invalid(name, "must be an integer in " + min + ".." + max, text);
+    }
+
+    private static boolean bool(Map<String, String> env, String name, boolean fallback) {
+        String text = get(env, name, Boolean.toString(fallback)).toLowerCase(Locale.ROOT);
+        return switch (text) {
+            case "true", "1", "yes" -> true;
+            case "false", "0", "no" -> false;
+            default -> throw new Invalid(name, "must be true or false", text);
+        };
+    }
 }

@@ -9,79 +9,92 @@ import picocli.CommandLine.Command;
 
 /** The {@code ./solvegate} command line: {@code serve}, {@code worker}, {@code admin …}. */
 @Command(
-    name = "solvegate",
-    mixinStandardHelpOptions = true,
-    version = "solvegate 0.1.0",
-    description = "A task-solving API service.",
-    subcommands = {Main.Serve.class, Main.Worker.class, dev.solvegate.server.demo.DemoCommand.class, AdminCommand.class})
+        name = "solvegate",
+        mixinStandardHelpOptions = true,
+        version = "solvegate 0.1.0",
+        description = "A task-solving API service.",
+        subcommands = {
+            Main.Serve.class,
+            Main.Worker.class,
+            dev.solvegate.server.demo.DemoCommand.class,
+            AdminCommand.class
+        })
 public final class Main implements Runnable {
 
-  public static void main(String[] args) {
-    System.setProperty("java.awt.headless", "true");
-    int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
-    if (code != 0 || !(args.length > 0 && (args[0].equals("serve") || args[0].equals("worker")))) {
-      System.exit(code);
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        int code = new CommandLine(new Main())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .execute(args);
+        if (code != 0 || !(args.length > 0 && (args[0].equals("serve") || args[0].equals("worker")))) {
+            System.exit(code);
+        }
     }
-  }
 
-  @Override
-  public void run() {
-    CommandLine.usage(this, System.out);
-  }
-
-  /** Reads the environment's configuration, or exits with the variable that is wrong. */
-  static Config configOrExit() {
-    try {
-      return Config.fromEnv(System.getenv());
-    } catch (Config.Invalid e) {
-      System.err.println("solvegate: bad configuration: " + e.getMessage());
-      System.exit(2);
-      throw e;
-    }
-  }
-
-  @Command(name = "serve", description = "Run the public API, the admin API and the workers.")
-  static final class Serve implements Callable<Integer> {
     @Override
-    public Integer call() throws InterruptedException {
-      return run(true);
+    public void run() {
+        CommandLine.usage(this, System.out);
     }
-  }
 
-  @Command(name = "worker", description = "Run the workers and the admin API (with /metrics), without the public API.")
-  static final class Worker implements Callable<Integer> {
-    @Override
-    public Integer call() throws InterruptedException {
-      return run(false);
+    /** Reads the environment's configuration, or exits with the variable that is wrong. */
+    static Config configOrExit() {
+        try {
+            return Config.fromEnv(System.getenv());
+        } catch (Config.Invalid e) {
+            System.err.println("solvegate: bad configuration: " + e.getMessage());
+            System.exit(2);
+            throw e;
+        }
     }
-  }
 
-  /**
-   * Starts a node and blocks until SIGTERM or SIGINT; the shutdown hook drains it (intake off on this node,
-   * running solves get SOLVEGATE_DRAIN_GRACE, the rest are handed back to other nodes).
-   */
-  static int run(boolean publicApi) throws InterruptedException {
-    Config config = configOrExit();
-    Node node;
-    try {
-      node = Node.start(config, Clock.systemUTC(), publicApi);
-    } catch (RuntimeException e) {
-      System.err.println("solvegate: cannot start: " + e.getMessage());
-      return 1;
+    @Command(name = "serve", description = "Run the public API, the admin API and the workers.")
+    static final class Serve implements Callable<Integer> {
+        @Override
+        public Integer call() throws InterruptedException {
+            return run(true);
+        }
     }
-    String db = config.postgres() ? "PostgreSQL" : "embedded H2 in " + config.dataDir();
-    System.out.println(publicApi
-        ? "solvegate: public API on :" + node.port() + ", admin API on " + config.adminBind() + ":" + node.adminPort()
-            + ", " + config.workers() + " workers, database " + db
-        : "solvegate: worker with " + config.workers() + " workers, admin API and /metrics on " + config.adminBind()
-            + ":" + node.adminPort() + ", database " + db);
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.out.println("solvegate: draining");
-      node.close();
-      stopped.countDown();
-    }, "solvegate-shutdown"));
-    stopped.await();
-    return 0;
-  }
+
+    @Command(
+            name = "worker",
+            description = "Run the workers and the admin API (with /metrics), without the public API.")
+    static final class Worker implements Callable<Integer> {
+        @Override
+        public Integer call() throws InterruptedException {
+            return run(false);
+        }
+    }
+
+    /**
+     * Starts a node and blocks until SIGTERM or SIGINT; the shutdown hook drains it (intake off on this node,
+     * running solves get SOLVEGATE_DRAIN_GRACE, the rest are handed back to other nodes).
+     */
+    static int run(boolean publicApi) throws InterruptedException {
+        Config config = configOrExit();
+        Node node;
+        try {
+            node = Node.start(config, Clock.systemUTC(), publicApi);
+        } catch (RuntimeException e) {
+            System.err.println("solvegate: cannot start: " + e.getMessage());
+            return 1;
+        }
+        String db = config.postgres() ? "PostgreSQL" : "embedded H2 in " + config.dataDir();
+        System.out.println(
+                publicApi
+                        ? "solvegate: public API on :" + node.port() + ", admin API on " + config.adminBind() + ":"
+                                + node.adminPort() + ", " + config.workers() + " workers, database " + db
+                        : "solvegate: worker with " + config.workers() + " workers, admin API and /metrics on "
+                                + config.adminBind() + ":" + node.adminPort() + ", database " + db);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            System.out.println("solvegate: draining");
+                            node.close();
+                            stopped.countDown();
+                        },
+                        "solvegate-shutdown"));
+        stopped.await();
+        return 0;
+    }
 }

@@ -9,61 +9,64 @@ import org.junit.jupiter.api.Test;
 
 class ConfigTest {
 
-  @Test
-  void defaultsFollowTheSpec() {
-    Config c = Config.fromEnv(Map.of());
-    assertThat(c.port()).isEqualTo(8080);
-    assertThat(c.adminPort()).isEqualTo(8081);
-    assertThat(c.adminBind()).isEqualTo("127.0.0.1");
-    assertThat(c.taskTimeout()).isEqualTo(Duration.ofSeconds(300));
-    assertThat(c.solveTimeout()).isEqualTo(Duration.ofSeconds(120));
-    assertThat(c.resultTtl()).isEqualTo(Duration.ofSeconds(300));
-    assertThat(c.workers()).isEqualTo(1000);
-    assertThat(c.priceMicros()).isEqualTo(750);
-    assertThat(c.errorStatusAlways200()).isFalse();
-    assertThat(c.proxyAllowPrivate()).isFalse();
-    assertThat(c.dbUrl()).startsWith("jdbc:h2:file:").contains("data");
-  }
+    @Test
+    void defaultsFollowTheSpec() {
+        Config c = Config.fromEnv(Map.of());
+        assertThat(c.port()).isEqualTo(8080);
+        assertThat(c.adminPort()).isEqualTo(8081);
+        assertThat(c.adminBind()).isEqualTo("127.0.0.1");
+        assertThat(c.taskTimeout()).isEqualTo(Duration.ofSeconds(300));
+        assertThat(c.solveTimeout()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(c.resultTtl()).isEqualTo(Duration.ofSeconds(300));
+        assertThat(c.workers()).isEqualTo(1000);
+        assertThat(c.priceMicros()).isEqualTo(750);
+        assertThat(c.errorStatusAlways200()).isFalse();
+        assertThat(c.proxyAllowPrivate()).isFalse();
+        assertThat(c.dbUrl()).startsWith("jdbc:h2:file:").contains("data");
+    }
 
-  @Test
-  void durationsAcceptSecondsMinutesAndMillis() {
-    Config c = Config.fromEnv(Map.of(
-        "SOLVEGATE_TASK_TIMEOUT", "2m", "SOLVEGATE_SOLVE_TIMEOUT", "500ms", "SOLVEGATE_RESULT_TTL", "45s"));
-    assertThat(c.taskTimeout()).isEqualTo(Duration.ofMinutes(2));
-    assertThat(c.solveTimeout()).isEqualTo(Duration.ofMillis(500));
-    assertThat(c.resultTtl()).isEqualTo(Duration.ofSeconds(45));
-  }
+    @Test
+    void durationsAcceptSecondsMinutesAndMillis() {
+        Config c = Config.fromEnv(Map.of(
+                "SOLVEGATE_TASK_TIMEOUT", "2m", "SOLVEGATE_SOLVE_TIMEOUT", "500ms", "SOLVEGATE_RESULT_TTL", "45s"));
+        assertThat(c.taskTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.solveTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.resultTtl()).isEqualTo(Duration.ofSeconds(45));
+    }
 
-  @Test
-  void badValuesNameTheVariable() {
-    assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_PORT", "70000")))
-        .hasMessageContaining("SOLVEGATE_PORT").hasMessageContaining("70000");
-    assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_TASK_TIMEOUT", "soon")))
-        .hasMessageContaining("SOLVEGATE_TASK_TIMEOUT").hasMessageContaining("soon");
-    assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_SOLVE_TIMEOUT", "0s")))
-        .hasMessageContaining("SOLVEGATE_SOLVE_TIMEOUT");
-    assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_WORKERS", "0")))
-        .hasMessageContaining("SOLVEGATE_WORKERS");
-    assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_PRICE", "0.0000001")))
-        .hasMessageContaining("SOLVEGATE_PRICE");
-    assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_ERROR_STATUS", "418")))
-        .hasMessageContaining("SOLVEGATE_ERROR_STATUS");
-    assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_PROXY_ALLOW_PRIVATE", "maybe")))
-        .hasMessageContaining("SOLVEGATE_PROXY_ALLOW_PRIVATE");
-    assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_DB_URL", "mysql://x")))
-        .hasMessageContaining("SOLVEGATE_DB_URL");
-    assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_ADMIN_TOKEN", "short")))
-        .hasMessageContaining("SOLVEGATE_ADMIN_TOKEN").hasMessageNotContaining("short");
-  }
+    @Test
+    void badValuesNameTheVariable() {
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_PORT", "70000")))
+                .hasMessageContaining("SOLVEGATE_PORT")
+                .hasMessageContaining("70000");
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_TASK_TIMEOUT", "soon")))
+                .hasMessageContaining("SOLVEGATE_TASK_TIMEOUT")
+                .hasMessageContaining("soon");
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_SOLVE_TIMEOUT", "0s")))
+                .hasMessageContaining("SOLVEGATE_SOLVE_TIMEOUT");
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_WORKERS", "0")))
+                .hasMessageContaining("SOLVEGATE_WORKERS");
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_PRICE", "0.0000001")))
+                .hasMessageContaining("SOLVEGATE_PRICE");
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_ERROR_STATUS", "418")))
+                .hasMessageContaining("SOLVEGATE_ERROR_STATUS");
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_PROXY_ALLOW_PRIVATE", "maybe")))
+                .hasMessageContaining("SOLVEGATE_PROXY_ALLOW_PRIVATE");
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_DB_URL", "mysql://x")))
+                .hasMessageContaining("SOLVEGATE_DB_URL");
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_ADMIN_TOKEN", "short")))
+                .hasMessageContaining("SOLVEGATE_ADMIN_TOKEN")
+                .hasMessageNotContaining("short");
+    }
 
-  @Test
-  void moneyRoundTripsAndRefusesSubMicroAmounts() {
-    assertThat(Money.parse("0.00075")).isEqualTo(750);
-    assertThat(Money.format(750)).isEqualTo("0.000750");
-    assertThat(Money.decimal(12_345_600).toPlainString()).isEqualTo("12.3456");
-    assertThat(Money.decimal(5_000_000).toPlainString()).isEqualTo("5");
-    assertThat(Money.parse("-5")).isEqualTo(-5_000_000);
-    assertThatThrownBy(() -> Money.parse("1e400")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Money.parse("abc")).isInstanceOf(IllegalArgumentException.class);
-  }
+    @Test
+    void moneyRoundTripsAndRefusesSubMicroAmounts() {
+        assertThat(Money.parse("0.00075")).isEqualTo(750);
+        assertThat(Money.format(750)).isEqualTo("0.000750");
+        assertThat(Money.decimal(12_345_600).toPlainString()).isEqualTo("12.3456");
+        assertThat(Money.decimal(5_000_000).toPlainString()).isEqualTo("5");
+        assertThat(Money.parse("-5")).isEqualTo(-5_000_000);
+        assertThatThrownBy(() -> Money.parse("1e400")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Money.parse("abc")).isInstanceOf(IllegalArgumentException.class);
+    }
 }

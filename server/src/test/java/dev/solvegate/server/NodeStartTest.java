@@ -11,19 +11,22 @@ import org.junit.jupiter.api.Test;
 
 class NodeStartTest {
 
-  @Test
-  void busyPublicPortStopsTheStartNamingTheVariable() throws Exception {
-    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("0.0.0.0"))) {
-      assertThatThrownBy(() -> TestNode.start(TestDatabase.H2, Map.of("SOLVEGATE_PORT", Integer.toString(taken.getLocalPort()))))
-          .hasMessageContaining("SOLVEGATE_PORT").hasMessageContaining(Integer.toString(taken.getLocalPort()));
+    @Test
+    void busyPublicPortStopsTheStartNamingTheVariable() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("0.0.0.0"))) {
+            assertThatThrownBy(() -> TestNode.start(
+                            TestDatabase.H2, Map.of("SOLVEGATE_PORT", Integer.toString(taken.getLocalPort()))))
+                    .hasMessageContaining("SOLVEGATE_PORT")
+                    .hasMessageContaining(Integer.toString(taken.getLocalPort()));
+        }
     }
-  }
 
-  @Test
-  void busyAdminPortStopsTheStartNamingTheVariable() throws Exception {
-    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      assertThatThrownBy(() -> TestNode.start(TestDatabase.H2, Map.of("SOLVEGATE_ADMIN_PORT", Integer.toString(taken.getLocalPort()))))
-          .hasMessageContaining("SOLVEGATE_ADMIN_PORT");
+    @Test
+    void busyAdminPortStopsTheStartNamingTheVariable() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            assertThatThrownBy(() -> TestNode.start(
+                            TestDatabase.H2, Map.of("SOLVEGATE_ADMIN_PORT", Integer.toString(taken.getLocalPort()))))
+                    .hasMessageContaining("SOLVEGATE_ADMIN_PORT");
+        }
     }
-  }
 }

@@ -16,37 +16,37 @@ import java.util.Map;
  */
 public interface ProxiedNetwork {
 
-  /**
-   * Opens a TCP connection to {@code host:port} through the proxy.
-   *
-   * @throws ProxyFailure when the proxy refuses, fails authentication or cannot reach the target
-   * @throws IOException on other I/O failures
-   */
-  Socket connect(String host, int port) throws IOException;
+    /**
+     * Opens a TCP connection to {@code host:port} through the proxy.
+     *
+     * @throws ProxyFailure when the proxy refuses, fails authentication or cannot reach the target
+     * @throws IOException on other I/O failures
+     */
+    Socket connect(String host, int port) throws IOException;
 
-  /**
-   * Sends one HTTP/1.1 request through the proxy and reads the whole response; {@code https} URIs are
-   * wrapped in TLS with the platform's certificate checks.
-   *
-   * @param method such as {@code GET} or {@code POST}
-   * @param uri an absolute http or https URI
-   * @param headers request headers, never null
-   * @param body the request body, or null for none
-   * @throws ProxyFailure when the proxy refuses, fails authentication or cannot reach the target
-   * @throws IOException on other I/O failures, including a malformed response
-   */
-  HttpReply send(String method, URI uri, Map<String, String> headers, byte[] body) throws IOException;
+    /**
+     * Sends one HTTP/1.1 request through the proxy and reads the whole response; {@code https} URIs are
+     * wrapped in TLS with the platform's certificate checks.
+     *
+     * @param method such as {@code GET} or {@code POST}
+     * @param uri an absolute http or https URI
+     * @param headers request headers, never null
+     * @param body the request body, or null for none
+     * @throws ProxyFailure when the proxy refuses, fails authentication or cannot reach the target
+     * @throws IOException on other I/O failures, including a malformed response
+     */
+    HttpReply send(String method, URI uri, Map<String, String> headers, byte[] body) throws IOException;
 
-  /**
-   * An HTTP response read in full.
-   *
-   * @param status the status code
-   * @param headers header names in lower case, each to its last value
-   * @param body the body, never null
-   */
-  record HttpReply(int status, Map<String, String> headers, byte[] body) {
-    public HttpReply {
-      headers = Map.copyOf(headers);
+    /**
+     * An HTTP response read in full.
+     *
+     * @param status the status code
+     * @param headers header names in lower case, each to its last value
+     * @param body the body, never null
+     */
+    record HttpReply(int status, Map<String, String> headers, byte[] body) {
+        public HttpReply {
+            headers = Map.copyOf(headers);
+        }
     }
-  }
 }

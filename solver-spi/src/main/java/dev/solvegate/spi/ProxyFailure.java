@@ -8,28 +8,28 @@ import java.io.IOException;
  */
 public final class ProxyFailure extends IOException {
 
-  /** Which way the proxy failed. */
-  public enum Reason {
-    REFUSED,
-    AUTH_FAILED,
-    TARGET_UNREACHABLE,
-    TIMED_OUT,
-    PROTOCOL_ERROR
-  }
+    /** Which way the proxy failed. */
+    public enum Reason {
+        REFUSED,
+        AUTH_FAILED,
+        TARGET_UNREACHABLE,
+        TIMED_OUT,
+        PROTOCOL_ERROR
+    }
 
-  private final Reason reason;
+    private final Reason reason;
 
-  public ProxyFailure(Reason reason, String message) {
-    super(message);
-    this.reason = reason;
-  }
+    public ProxyFailure(Reason reason, String message) {
+        super(message);
+        this.reason = reason;
+    }
 
-  public ProxyFailure(Reason reason, String message, Throwable cause) {
-    super(message, cause);
-    this.reason = reason;
-  }
+    public ProxyFailure(Reason reason, String message, Throwable cause) {
+        super(message, cause);
+        this.reason = reason;
+    }
 
-  public Reason reason() {
-    return reason;
-  }
+    public Reason reason() {
+        return reason;
+    }
 }

@@ -9,15 +9,15 @@ import java.time.Instant;
  */
 public interface SolveContext {
 
-  /** The template's settings for this solver. */
-  SolverSettings settings();
+    /** The template's settings for this solver. */
+    SolverSettings settings();
 
-  /** When this attempt is cut off: the earlier of the solve timeout and the task's deadline. */
-  Instant deadline();
+    /** When this attempt is cut off: the earlier of the solve timeout and the task's deadline. */
+    Instant deadline();
 
-  /** Whether the engine has given up on this attempt (deadline passed, node shutting down). */
-  boolean cancelled();
+    /** Whether the engine has given up on this attempt (deadline passed, node shutting down). */
+    boolean cancelled();
 
-  /** The only way to the network: every connection goes through the task's proxy. */
-  ProxiedNetwork network();
+    /** The only way to the network: every connection goes through the task's proxy. */
+    ProxiedNetwork network();
 }

@@ -14,15 +14,15 @@ import java.util.Map;
  * @param userAgent the client's user agent, or null when none was given
  */
 public record SolveTask(
-    long taskId,
-    String websiteUrl,
-    String websitePublicKey,
-    String websiteSubdomain,
-    String data,
-    Map<String, String> headers,
-    String userAgent) {
+        long taskId,
+        String websiteUrl,
+        String websitePublicKey,
+        String websiteSubdomain,
+        String data,
+        Map<String, String> headers,
+        String userAgent) {
 
-  public SolveTask {
-    headers = Map.copyOf(headers);
-  }
+    public SolveTask {
+        headers = Map.copyOf(headers);
+    }
 }

@@ -24,27 +24,27 @@ package dev.solvegate.spi;
  */
 public interface Solver {
 
-  /** The id templates use to name this solver, such as {@code "test"}; lower case, stable across releases. */
-  String id();
+    /** The id templates use to name this solver, such as {@code "test"}; lower case, stable across releases. */
+    String id();
 
-  /**
-   * Whether this solver can take new work now. Asked when a task is accepted; {@code false} makes createTask
-   * answer {@code ERROR_FINGERPRINT_UNAVAILABLE}. Must be cheap and must not block.
-   *
-   * @param settings the template's settings, never null
-   */
-  default boolean hasCapacity(SolverSettings settings) {
-    return true;
-  }
+    /**
+     * Whether this solver can take new work now. Asked when a task is accepted; {@code false} makes createTask
+     * answer {@code ERROR_FINGERPRINT_UNAVAILABLE}. Must be cheap and must not block.
+     *
+     * @param settings the template's settings, never null
+     */
+    default boolean hasCapacity(SolverSettings settings) {
+        return true;
+    }
 
-  /**
-   * Solves one attempt of a task.
-   *
-   * @param task what the client asked for, never null
-   * @param context settings, deadline, cancellation and the proxied network of this attempt, never null
-   * @return the outcome, never null
-   * @throws InterruptedException when interrupted because the attempt was cancelled or timed out
-   * @throws Exception any other failure, reported as {@code ERROR_TASK_EXCEPTION}
-   */
-  SolveResult solve(SolveTask task, SolveContext context) throws Exception;
+    /**
+     * Solves one attempt of a task.
+     *
+     * @param task what the client asked for, never null
+     * @param context settings, deadline, cancellation and the proxied network of this attempt, never null
+     * @return the outcome, never null
+     * @throws InterruptedException when interrupted because the attempt was cancelled or timed out
+     * @throws Exception any other failure, reported as {@code ERROR_TASK_EXCEPTION}
+     */
+    SolveResult solve(SolveTask task, SolveContext context) throws Exception;
 }

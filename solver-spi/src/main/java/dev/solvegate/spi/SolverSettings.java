@@ -13,21 +13,21 @@ import java.util.Optional;
  */
 public record SolverSettings(Map<String, Object> values) {
 
-  public SolverSettings {
-    values = Map.copyOf(values);
-  }
+    public SolverSettings {
+        values = Map.copyOf(values);
+    }
 
-  /** The string setting {@code name}, if present and a string. */
-  public Optional<String> string(String name) {
-    return values.get(name) instanceof String s ? Optional.of(s) : Optional.empty();
-  }
+    /** The string setting {@code name}, if present and a string. */
+    public Optional<String> string(String name) {
+        return values.get(name) instanceof String s ? Optional.of(s) : Optional.empty();
+    }
 
-  /** The integral setting {@code name}, if present and a whole number. */
-  public Optional<Long> number(String name) {
-    return switch (values.get(name)) {
-      case Long l -> Optional.of(l);
-      case Integer i -> Optional.of(i.longValue());
-      case null, default -> Optional.empty();
-    };
-  }
+    /** The integral setting {@code name}, if present and a whole number. */
+    public Optional<Long> number(String name) {
+        return switch (values.get(name)) {
+            case Long l -> Optional.of(l);
+            case Integer i -> Optional.of(i.longValue());
+            case null, default -> Optional.empty();
+        };
+    }
 }

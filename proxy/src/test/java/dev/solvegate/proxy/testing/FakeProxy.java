@@ -16,50 +16,50 @@ import java.util.concurrent.Executors;
  */
 public final class FakeProxy implements AutoCloseable {
 
-  /** What the proxy does with a connection. */
-  @FunctionalInterface
-  public interface Behaviour {
-    void run(Socket socket) throws IOException, InterruptedException;
-  }
+    /** What the proxy does with a connection. */
+    @FunctionalInterface
+    public interface Behaviour {
+        void run(Socket socket) throws IOException, InterruptedException;
+    }
 
-  private final ServerSocket server;
-  private final ExecutorService thread = Executors.newVirtualThreadPerTaskExecutor();
-  private final CompletableFuture<Void> clientClosed = new CompletableFuture<>();
+    private final ServerSocket server;
+    private final ExecutorService thread = Executors.newVirtualThreadPerTaskExecutor();
+    private final CompletableFuture<Void> clientClosed = new CompletableFuture<>();
 
-  public FakeProxy(Behaviour behaviour) throws IOException {
-    server = new ServerSocket();
-    server.bind(new InetSocketAddress("127.0.0.1", 0));
-    thread.submit(() -> {
-      try (Socket s = server.accept()) {
-        behaviour.run(s);
-        InputStream in = s.getInputStream();
-        while (in.read() >= 0) {
-          // drain whatever the client still sends until it closes
-        }
-      } catch (IOException | InterruptedException closedOrReset) {
-        // a reset also means the client closed
-      }
-      clientClosed.complete(null);
-      return null;
-    });
-  }
+    public FakeProxy(Behaviour behaviour) throws IOException {
+        server = new ServerSocket();
+        server.bind(new InetSocketAddress("127.0.0.1", 0));
+        thread.submit(() -> {
+            try (Socket s = server.accept()) {
+                behaviour.run(s);
+                InputStream in = s.getInputStream();
+                while (in.read() >= 0) {
+                    // drain whatever the client still sends until it closes
+                }
+            } catch (IOException | InterruptedException closedOrReset) {
+                // a reset also means the client closed
+            }
+            clientClosed.complete(null);
+            return null;
+        });
+    }
 
-  public int port() {
-    return server.getLocalPort();
-  }
+    public int port() {
+        return server.getLocalPort();
+    }
 
-  public CompletableFuture<Void> clientClosed() {
-    return clientClosed;
-  }
+    public CompletableFuture<Void> clientClosed() {
+        return clientClosed;
+    }
 
-  /** Reads exactly {@code n} bytes the client sent. */
-  public static byte[] read(Socket s, int n) throws IOException {
-    return s.getInputStream().readNBytes(n);
-  }
+    /** Reads exactly {@code n} bytes the client sent. */
+    public static byte[] read(Socket s, int n) throws IOException {
+        return s.getInputStream().readNBytes(n);
+    }
 
-  @Override
-  public void close() throws IOException {
-    server.close();
-    thread.shutdownNow();
-  }
+    @Override
+    public void close() throws IOException {
+        server.close();
+        thread.shutdownNow();
+    }
 }

@@ -22,78 +22,84 @@ import javax.net.ssl.SSLContext;
  */
 public final class Targets implements AutoCloseable {
 
-  private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-  private final ServerSocket echo;
-  private final HttpServer http;
-  private final HttpsServer https;
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final ServerSocket echo;
+    private final HttpServer http;
+    private final HttpsServer https;
 
-  public Targets(SSLContext serverTls) throws IOException {
-    echo = new ServerSocket();
-    echo.bind(new InetSocketAddress("127.0.0.1", 0), 512);
-    threads.submit(this::acceptEcho);
-    http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
-    https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
-    https.setHttpsConfigurator(new HttpsConfigurator(serverTls));
-    for (HttpServer s : new HttpServer[] {http, https}) {
-      s.createContext("/", Targets::handle);
-      s.setExecutor(threads);
-      s.start();
+    public Targets(SSLContext serverTls) throws IOException {
+        echo = new ServerSocket();
+        echo.bind(new InetSocketAddress("127.0.0.1", 0), 512);
+        threads.submit(this::acceptEcho);
+        http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
+        https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
+        https.setHttpsConfigurator(new HttpsConfigurator(serverTls));
+        for (HttpServer s : new HttpServer[] {http, https}) {
+            s.createContext("/", Targets::handle);
+            s.setExecutor(threads);
+            s.start();
+        }
     }
-  }
 
-  public int echoPort() {
-    return echo.getLocalPort();
-  }
-
-  public int httpPort() {
-    return http.getAddress().getPort();
-  }
-
-  public int httpsPort() {
-    return https.getAddress().getPort();
-  }
-
-  private static void handle(HttpExchange ex) throws IOException {
-    byte[] in = ex.getRequestBody().readAllBytes();
-    String path = ex.getRequestURI().getPath();
-    String token = ex.getRequestHeaders().getFirst("X-Token");
-    byte[] body = switch (path) {
-      case "/hello", "/chunked" -> ("hello via " + ex.getRequestHeaders().getFirst("Host")).getBytes(StandardCharsets.UTF_8);
-      case "/echo" -> (token + ":" + new String(in, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
-      default -> new byte[0];
-    };
-    ex.getResponseHeaders().add("X-Method", ex.getRequestMethod());
-    ex.sendResponseHeaders(path.equals("/chunked") ? 200 : body.length == 0 ? 404 : 200,
-        path.equals("/chunked") ? 0 : body.length == 0 ? -1 : body.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(body);
+    public int echoPort() {
+        return echo.getLocalPort();
     }
-  }
 
-  private void acceptEcho() {
-    while (!echo.isClosed()) {
-      try {
-        Socket s = echo.accept();
-        threads.submit(() -> echoOne(s));
-      } catch (IOException closed) {
-        return;
-      }
+    public int httpPort() {
+        return http.getAddress().getPort();
     }
-  }
 
-  private static void echoOne(Socket s) {
-    try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
-      in.transferTo(out);
-    } catch (IOException ignored) {
-      // client went away
+    public int httpsPort() {
+        return https.getAddress().getPort();
     }
-  }
 
-  @Override
-  public void close() throws IOException {
-    echo.close();
-    http.stop(0);
-    https.stop(0);
-    threads.shutdownNow();
-  }
+    private static void handle(HttpExchange ex) throws IOException {
+        byte[] in = ex.getRequestBody().readAllBytes();
+        String path = ex.getRequestURI().getPath();
+        String token = ex.getRequestHeaders().getFirst("X-Token");
+        byte[] body =
+                switch (path) {
+                    case "/hello", "/chunked" ->
+                        ("hello via " + ex.getRequestHeaders().getFirst("Host")).getBytes(StandardCharsets.UTF_8);
+                    case "/echo" ->
+                        (token + ":" + new String(in, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+                    default -> new byte[0];
+                };
+        ex.getResponseHeaders().add("X-Method", ex.getRequestMethod());
+        ex.sendResponseHeaders(
+                path.equals("/chunked") ? 200 : body.length == 0 ? 404 : 200,
+                path.equals("/chunked") ? 0 : body.length == 0 ? -1 : body.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    private void acceptEcho() {
+        while (!echo.isClosed()) {
+            try {
+                Socket s = echo.accept();
+                threads.submit(() -> echoOne(s));
+            } catch (IOException closed) {
+                return;
+            }
+        }
+    }
+
+    private static void echoOne(Socket s) {
+        try (s;
+                InputStream in = s.getInputStream();
+                OutputStream out = s.getOutputStream()) {
+            in.transferTo(out);
+        } catch (IOException ignored) {
+            // client went away
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        echo.close();
+        http.stop(0);
+        https.stop(0);
+        threads.shutdownNow();
+    }
 }

@@ -14,16 +14,17 @@ import java.util.UUID;
  */
 public record SiteKeys(UUID publicKey, String privateKey) {
 
-  public SiteKeys {
-    Objects.requireNonNull(publicKey, "publicKey");
-    Objects.requireNonNull(privateKey, "privateKey");
-    if (privateKey.length() < 16) {
-      throw new IllegalArgumentException("privateKey must have at least 16 characters, got " + privateKey.length());
+    public SiteKeys {
+        Objects.requireNonNull(publicKey, "publicKey");
+        Objects.requireNonNull(privateKey, "privateKey");
+        if (privateKey.length() < 16) {
+            throw new IllegalArgumentException(
+                    "privateKey must have at least 16 characters, got " + privateKey.length());
+        }
     }
-  }
 
-  @Override
-  public String toString() {
-    return "SiteKeys[publicKey=" + publicKey + ", privateKey=***]";
-  }
+    @Override
+    public String toString() {
+        return "SiteKeys[publicKey=" + publicKey + ", privateKey=***]";
+    }
 }

@@ -8,14 +8,14 @@ import dev.solvegate.spi.Failure;
  */
 final class Unsolved extends Exception {
 
-  private final Failure failure;
+    private final Failure failure;
 
-  Unsolved(Failure failure, String message) {
-    super(message, null, false, false);
-    this.failure = failure;
-  }
+    Unsolved(Failure failure, String message) {
+        super(message, null, false, false);
+        this.failure = failure;
+    }
 
-  Failure failure() {
-    return failure;
-  }
+    Failure failure() {
+        return failure;
+    }
 }

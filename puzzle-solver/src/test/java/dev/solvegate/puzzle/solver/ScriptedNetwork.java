@@ -16,27 +16,27 @@ import java.util.function.Function;
  */
 final class ScriptedNetwork implements ProxiedNetwork {
 
-  /** A canned reply: status and JSON body. */
-  record Canned(int status, String json) {}
+    /** A canned reply: status and JSON body. */
+    record Canned(int status, String json) {}
 
-  private final Function<String, Canned> script;
-  final List<String> requests = new ArrayList<>();
+    private final Function<String, Canned> script;
+    final List<String> requests = new ArrayList<>();
 
-  ScriptedNetwork(Function<String, Canned> script) {
-    this.script = script;
-  }
+    ScriptedNetwork(Function<String, Canned> script) {
+        this.script = script;
+    }
 
-  @Override
-  public Socket connect(String host, int port) throws IOException {
-    throw new IOException("scripted network opens no sockets");
-  }
+    @Override
+    public Socket connect(String host, int port) throws IOException {
+        throw new IOException("scripted network opens no sockets");
+    }
 
-  @Override
-  public synchronized HttpReply send(String method, URI uri, Map<String, String> headers, byte[] body) {
-    String request = method + " " + uri.getPath();
-    requests.add(request);
-    Canned c = script.apply(request);
-    return new HttpReply(c.status(), Map.of("content-type", "application/json"),
-        c.json().getBytes(StandardCharsets.UTF_8));
-  }
+    @Override
+    public synchronized HttpReply send(String method, URI uri, Map<String, String> headers, byte[] body) {
+        String request = method + " " + uri.getPath();
+        requests.add(request);
+        Canned c = script.apply(request);
+        return new HttpReply(
+                c.status(), Map.of("content-type", "application/json"), c.json().getBytes(StandardCharsets.UTF_8));
+    }
 }

@@ -13,35 +13,35 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class AccountStore {
 
-  /** An account as the admin API shows it. Money in micro-units. */
-  public record AccountView(
-      long id, String name, String status, long balance, long held, int maxThreads, long price, int inFlight) {}
+    /** An account as the admin API shows it. Money in micro-units. */
+    public record AccountView(
+            long id, String name, String status, long balance, long held, int maxThreads, long price, int inFlight) {}
 
-  /** A package as the admin API and getBalance show it; quota use already reset for a new hour or day. */
-  public record PackageView(
-      long id,
-      long accountId,
-      String name,
-      int threads,
-      int hourlyQuota,
-      int hourlyUsed,
-      int dailyQuota,
-      int dailyUsed,
-      long expiresAt,
-      boolean paused,
-      int inFlight) {}
+    /** A package as the admin API and getBalance show it; quota use already reset for a new hour or day. */
+    public record PackageView(
+            long id,
+            long accountId,
+            String name,
+            int threads,
+            int hourlyQuota,
+            int hourlyUsed,
+            int dailyQuota,
+            int dailyUsed,
+            long expiresAt,
+            boolean paused,
+            int inFlight) {}
 
-  /** A package's editable fields; null means unchanged. */
-  public record PackagePatch(Boolean paused, Long expiresAt, Integer threads, Integer hourlyQuota, Integer dailyQuota) {}
+    /** A package's editable fields; null means unchanged. */
+    public record PackagePatch(
+            Boolean paused, Long expiresAt, Integer threads, Integer hourlyQuota, Integer dailyQuota) {}
 
-  /** Why a credit was refused. */
-  public enum CreditRefusal {
-    NO_SUCH_ACCOUNT,
-    WOULD_GO_BELOW_HELD
-  }
+    /** Why a credit was refused. */
+    public enum CreditRefusal {
+        NO_SUCH_ACCOUNT,
+        WOULD_GO_BELOW_HELD
+    }
 
-  private static final String CALLER_SQL =
-      """
+    private static final String CALLER_SQL = """
       SELECT k.id AS key_id, k.account_id, a.status, k.package_id, p.paused, p.expires_at
       FROM api_keys k
       JOIN accounts a ON a.id = k.account_id
@@ -49,202 +49,199 @@ public final class AccountStore {
       WHERE k.key_hash = :hash AND NOT k.revoked
       """;
 
-  private final Jdbi jdbi;
-  private final Clock clock;
+    private final Jdbi jdbi;
+    private final Clock clock;
 
-  public AccountStore(Jdbi jdbi, Clock clock) {
-    this.jdbi = jdbi;
-    this.clock = clock;
-  }
+    public AccountStore(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
 
-  /** The live key with this secret, or empty when unknown or revoked. */
-  public Optional<Caller> caller(String secret) {
-    String hash = ApiKeys.hash(secret);
-    return jdbi.withHandle(h -> h.createQuery(CALLER_SQL)
-        .bind("hash", hash)
-        .map((rs, ctx) -> {
-          long pkg = rs.getLong("package_id");
-          boolean hasPackage = !rs.wasNull();
-          return new Caller(
-              rs.getLong("key_id"),
-              rs.getLong("account_id"),
-              "suspended".equals(rs.getString("status")),
-              hasPackage ? pkg : null,
-              hasPackage && rs.getBoolean("paused"),
-              hasPackage ? rs.getLong("expires_at") : 0L);
-        })
-        .findOne());
-  }
+    /** The live key with this secret, or empty when unknown or revoked. */
+    public Optional<Caller> caller(String secret) {
+        String hash = ApiKeys.hash(secret);
+        return jdbi.withHandle(h -> h.createQuery(CALLER_SQL)
+                .bind("hash", hash)
+                .map((rs, ctx) -> {
+                    long pkg = rs.getLong("package_id");
+                    boolean hasPackage = !rs.wasNull();
+                    return new Caller(
+                            rs.getLong("key_id"),
+                            rs.getLong("account_id"),
+                            "suspended".equals(rs.getString("status")),
+                            hasPackage ? pkg : null,
+                            hasPackage && rs.getBoolean("paused"),
+                            hasPackage ? rs.getLong("expires_at") : 0L);
+                })
+                .findOne());
+    }
 
-  public long createAccount(String name, int maxThreads, long price) {
-    return jdbi.withHandle(h -> h.createUpdate(
-            "INSERT INTO accounts (name, status, max_threads, price, created_at) VALUES (:name, 'active', :threads, :price, :now)")
-        .bind("name", name)
-        .bind("threads", maxThreads)
-        .bind("price", price)
-        .bind("now", clock.millis())
-        .executeAndReturnGeneratedKeys("id")
-        .mapTo(Long.class)
-        .one());
-  }
+    public long createAccount(String name, int maxThreads, long price) {
+        return jdbi.withHandle(h -> h.createUpdate(
+                        "INSERT INTO accounts (name, status, max_threads, price, created_at) VALUES (:name, 'active', :threads, :price, :now)")
+                .bind("name", name)
+                .bind("threads", maxThreads)
+                .bind("price", price)
+                .bind("now", clock.millis())
+                .executeAndReturnGeneratedKeys("id")
+                .mapTo(Long.class)
+                .one());
+    }
 
-  public Optional<AccountView> account(long id) {
-    return jdbi.withHandle(h -> account(h, id));
-  }
+    public Optional<AccountView> account(long id) {
+        return jdbi.withHandle(h -> account(h, id));
+    }
 
-  static Optional<AccountView> account(Handle h, long id) {
-    return h.createQuery(
-            "SELECT id, name, status, balance, held, max_threads, price, in_flight FROM accounts WHERE id = :id")
-        .bind("id", id)
-        .map((rs, ctx) -> new AccountView(
-            rs.getLong("id"),
-            rs.getString("name"),
-            rs.getString("status"),
-            rs.getLong("balance"),
-            rs.getLong("held"),
-            rs.getInt("max_threads"),
-            rs.getLong("price"),
-            rs.getInt("in_flight")))
-        .findOne();
-  }
+    static Optional<AccountView> account(Handle h, long id) {
+        return h.createQuery(
+                        "SELECT id, name, status, balance, held, max_threads, price, in_flight FROM accounts WHERE id = :id")
+                .bind("id", id)
+                .map((rs, ctx) -> new AccountView(
+                        rs.getLong("id"),
+                        rs.getString("name"),
+                        rs.getString("status"),
+                        rs.getLong("balance"),
+                        rs.getLong("held"),
+                        rs.getInt("max_threads"),
+                        rs.getLong("price"),
+                        rs.getInt("in_flight")))
+                .findOne();
+    }
 
-  /** Changes the given fields (null: unchanged); false when there is no such account. */
-  public boolean updateAccount(long id, String status, Integer maxThreads, Long price) {
-    return jdbi.withHandle(h -> h.createUpdate(
-                """
+    /** Changes the given fields (null: unchanged); false when there is no such account. */
+    public boolean updateAccount(long id, String status, Integer maxThreads, Long price) {
+        return jdbi.withHandle(h -> h.createUpdate("""
                 UPDATE accounts SET status = COALESCE(:status, status),
                   max_threads = COALESCE(:threads, max_threads), price = COALESCE(:price, price)
                 WHERE id = :id
                 """)
-            .bind("id", id)
-            .bind("status", status)
-            .bind("threads", maxThreads)
-            .bind("price", price)
-            .execute()
-        == 1);
-  }
+                        .bind("id", id)
+                        .bind("status", status)
+                        .bind("threads", maxThreads)
+                        .bind("price", price)
+                        .execute()
+                == 1);
+    }
 
-  /**
-   * Adds {@code amount} (negative: a debit) to the balance with its ledger row.
-   *
-   * @return the new balance, or the refusal
-   */
-  public Result<Long, CreditRefusal> credit(long accountId, long amount, String reason) {
-    return jdbi.inTransaction(h -> {
-      Optional<long[]> row = h.createQuery("SELECT balance, held FROM accounts WHERE id = :id FOR UPDATE")
-          .bind("id", accountId)
-          .map((rs, ctx) -> new long[] {rs.getLong("balance"), rs.getLong("held")})
-          .findOne();
-      if (row.isEmpty()) {
-        return Result.<Long, CreditRefusal>refused(CreditRefusal.NO_SUCH_ACCOUNT);
-      }
-      long balance = Math.addExact(row.get()[0], amount);
-      if (amount < 0 && balance < row.get()[1]) {
-        return Result.<Long, CreditRefusal>refused(CreditRefusal.WOULD_GO_BELOW_HELD);
-      }
-      h.createUpdate(
-              "INSERT INTO ledger (account_id, amount, kind, reason, created_at) VALUES (:id, :amount, :kind, :reason, :now)")
-          .bind("id", accountId)
-          .bind("amount", amount)
-          .bind("kind", amount < 0 ? "debit" : "credit")
-          .bind("reason", reason)
-          .bind("now", clock.millis())
-          .execute();
-      h.createUpdate("UPDATE accounts SET balance = :balance WHERE id = :id")
-          .bind("balance", balance)
-          .bind("id", accountId)
-          .execute();
-      return Result.<Long, CreditRefusal>ok(balance);
-    });
-  }
+    /**
+     * Adds {@code amount} (negative: a debit) to the balance with its ledger row.
+     *
+     * @return the new balance, or the refusal
+     */
+    public Result<Long, CreditRefusal> credit(long accountId, long amount, String reason) {
+        return jdbi.inTransaction(h -> {
+            Optional<long[]> row = h.createQuery("SELECT balance, held FROM accounts WHERE id = :id FOR UPDATE")
+                    .bind("id", accountId)
+                    .map((rs, ctx) -> new long[] {rs.getLong("balance"), rs.getLong("held")})
+                    .findOne();
+            if (row.isEmpty()) {
+                return Result.<Long, CreditRefusal>refused(CreditRefusal.NO_SUCH_ACCOUNT);
+            }
+            long balance = Math.addExact(row.get()[0], amount);
+            if (amount < 0 && balance < row.get()[1]) {
+                return Result.<Long, CreditRefusal>refused(CreditRefusal.WOULD_GO_BELOW_HELD);
+            }
+            h.createUpdate(
+                            "INSERT INTO ledger (account_id, amount, kind, reason, created_at) VALUES (:id, :amount, :kind, :reason, :now)")
+                    .bind("id", accountId)
+                    .bind("amount", amount)
+                    .bind("kind", amount < 0 ? "debit" : "credit")
+                    .bind("reason", reason)
+                    .bind("now", clock.millis())
+                    .execute();
+            h.createUpdate("UPDATE accounts SET balance = :balance WHERE id = :id")
+                    .bind("balance", balance)
+                    .bind("id", accountId)
+                    .execute();
+            return Result.<Long, CreditRefusal>ok(balance);
+        });
+    }
 
-  /** The sum of an account's ledger rows: what its balance must equal. */
-  public long ledgerSum(long accountId) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(SUM(amount), 0) FROM ledger WHERE account_id = :id")
-        .bind("id", accountId)
-        .mapTo(Long.class)
-        .one());
-  }
+    /** The sum of an account's ledger rows: what its balance must equal. */
+    public long ledgerSum(long accountId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(SUM(amount), 0) FROM ledger WHERE account_id = :id")
+                .bind("id", accountId)
+                .mapTo(Long.class)
+                .one());
+    }
 
-  /** A new package of an existing account (checked by the caller). */
-  public long createPackage(
-      long accountId, String name, int threads, int hourlyQuota, int dailyQuota, long expiresAt) {
-    return jdbi.withHandle(h -> h.createUpdate(
-            """
+    /** A new package of an existing account (checked by the caller). */
+    public long createPackage(
+            long accountId, String name, int threads, int hourlyQuota, int dailyQuota, long expiresAt) {
+        return jdbi.withHandle(h -> h.createUpdate("""
             INSERT INTO packages (account_id, name, threads, hourly_quota, daily_quota, expires_at)
             VALUES (:account, :name, :threads, :hourly, :daily, :expires)
             """)
-        .bind("account", accountId)
-        .bind("name", name)
-        .bind("threads", threads)
-        .bind("hourly", hourlyQuota)
-        .bind("daily", dailyQuota)
-        .bind("expires", expiresAt)
-        .executeAndReturnGeneratedKeys("id")
-        .mapTo(Long.class)
-        .one());
-  }
+                .bind("account", accountId)
+                .bind("name", name)
+                .bind("threads", threads)
+                .bind("hourly", hourlyQuota)
+                .bind("daily", dailyQuota)
+                .bind("expires", expiresAt)
+                .executeAndReturnGeneratedKeys("id")
+                .mapTo(Long.class)
+                .one());
+    }
 
-  public Optional<PackageView> packageById(long id) {
-    long now = clock.millis();
-    return jdbi.withHandle(h -> h.createQuery("SELECT * FROM packages WHERE id = :id")
-        .bind("id", id)
-        .map((rs, ctx) -> {
-          boolean sameHour = rs.getLong("hour_index") == now / 3_600_000L;
-          boolean sameDay = rs.getLong("day_index") == now / 86_400_000L;
-          return new PackageView(
-              rs.getLong("id"),
-              rs.getLong("account_id"),
-              rs.getString("name"),
-              rs.getInt("threads"),
-              rs.getInt("hourly_quota"),
-              sameHour ? rs.getInt("hour_used") : 0,
-              rs.getInt("daily_quota"),
-              sameDay ? rs.getInt("day_used") : 0,
-              rs.getLong("expires_at"),
-              rs.getBoolean("paused"),
-              rs.getInt("in_flight"));
-        })
-        .findOne());
-  }
+    public Optional<PackageView> packageById(long id) {
+        long now = clock.millis();
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM packages WHERE id = :id")
+                .bind("id", id)
+                .map((rs, ctx) -> {
+                    boolean sameHour = rs.getLong("hour_index") == now / 3_600_000L;
+                    boolean sameDay = rs.getLong("day_index") == now / 86_400_000L;
+                    return new PackageView(
+                            rs.getLong("id"),
+                            rs.getLong("account_id"),
+                            rs.getString("name"),
+                            rs.getInt("threads"),
+                            rs.getInt("hourly_quota"),
+                            sameHour ? rs.getInt("hour_used") : 0,
+                            rs.getInt("daily_quota"),
+                            sameDay ? rs.getInt("day_used") : 0,
+                            rs.getLong("expires_at"),
+                            rs.getBoolean("paused"),
+                            rs.getInt("in_flight"));
+                })
+                .findOne());
+    }
 
-  /** Changes the given fields; false when there is no such package. */
-  public boolean updatePackage(long id, PackagePatch p) {
-    return jdbi.withHandle(h -> h.createUpdate(
-                """
+    /** Changes the given fields; false when there is no such package. */
+    public boolean updatePackage(long id, PackagePatch p) {
+        return jdbi.withHandle(h -> h.createUpdate("""
                 UPDATE packages SET paused = COALESCE(:paused, paused), expires_at = COALESCE(:expires, expires_at),
                   threads = COALESCE(:threads, threads), hourly_quota = COALESCE(:hourly, hourly_quota),
                   daily_quota = COALESCE(:daily, daily_quota)
                 WHERE id = :id
                 """)
-            .bind("id", id)
-            .bind("paused", p.paused())
-            .bind("expires", p.expiresAt())
-            .bind("threads", p.threads())
-            .bind("hourly", p.hourlyQuota())
-            .bind("daily", p.dailyQuota())
-            .execute()
-        == 1);
-  }
+                        .bind("id", id)
+                        .bind("paused", p.paused())
+                        .bind("expires", p.expiresAt())
+                        .bind("threads", p.threads())
+                        .bind("hourly", p.hourlyQuota())
+                        .bind("daily", p.dailyQuota())
+                        .execute()
+                == 1);
+    }
 
-  /** A new key for the account: returns its id; the secret is the caller's to show once. */
-  public long createKey(long accountId, Long packageId, String secret) {
-    return jdbi.withHandle(h -> h.createUpdate(
-            "INSERT INTO api_keys (account_id, package_id, key_hash, created_at) VALUES (:account, :pkg, :hash, :now)")
-        .bind("account", accountId)
-        .bind("pkg", packageId)
-        .bind("hash", ApiKeys.hash(secret))
-        .bind("now", clock.millis())
-        .executeAndReturnGeneratedKeys("id")
-        .mapTo(Long.class)
-        .one());
-  }
+    /** A new key for the account: returns its id; the secret is the caller's to show once. */
+    public long createKey(long accountId, Long packageId, String secret) {
+        return jdbi.withHandle(h -> h.createUpdate(
+                        "INSERT INTO api_keys (account_id, package_id, key_hash, created_at) VALUES (:account, :pkg, :hash, :now)")
+                .bind("account", accountId)
+                .bind("pkg", packageId)
+                .bind("hash", ApiKeys.hash(secret))
+                .bind("now", clock.millis())
+                .executeAndReturnGeneratedKeys("id")
+                .mapTo(Long.class)
+                .one());
+    }
 
-  /** Revokes a key; false when there is no such key. */
-  public boolean revokeKey(long id) {
-    return jdbi.withHandle(h -> h.createUpdate("UPDATE api_keys SET revoked = TRUE WHERE id = :id")
-            .bind("id", id)
-            .execute()
-        == 1);
-  }
+    /** Revokes a key; false when there is no such key. */
+    public boolean revokeKey(long id) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE api_keys SET revoked = TRUE WHERE id = :id")
+                        .bind("id", id)
+                        .execute()
+                == 1);
+    }
 }

@@ -14,24 +14,24 @@ import java.util.Optional;
  * @param packageExpiresAt when that package expires, epoch ms (0 when no package)
  */
 public record Caller(
-    long keyId, long accountId, boolean suspended, Long packageId, boolean packagePaused, long packageExpiresAt) {
+        long keyId, long accountId, boolean suspended, Long packageId, boolean packagePaused, long packageExpiresAt) {
 
-  /** Whether this is a package key (else a balance key). */
-  public boolean packageKey() {
-    return packageId != null;
-  }
+    /** Whether this is a package key (else a balance key). */
+    public boolean packageKey() {
+        return packageId != null;
+    }
 
-  /** The refusal for a createTask by this caller at {@code nowMillis}, in the order of SPEC §1 step 3. */
-  public Optional<ErrorCode> refusalForNewTask(long nowMillis) {
-    if (suspended) {
-      return Optional.of(ErrorCode.ERROR_ACCOUNT_SUSPENDED);
+    /** The refusal for a createTask by this caller at {@code nowMillis}, in the order of SPEC §1 step 3. */
+    public Optional<ErrorCode> refusalForNewTask(long nowMillis) {
+        if (suspended) {
+            return Optional.of(ErrorCode.ERROR_ACCOUNT_SUSPENDED);
+        }
+        if (packageKey() && packagePaused) {
+            return Optional.of(ErrorCode.ERROR_PACKAGE_PAUSED);
+        }
+        if (packageKey() && nowMillis >= packageExpiresAt) {
+            return Optional.of(ErrorCode.ERROR_PACKAGE_EXPIRED);
+        }
+        return Optional.empty();
     }
-    if (packageKey() && packagePaused) {
-      return Optional.of(ErrorCode.ERROR_PACKAGE_PAUSED);
-    }
-    if (packageKey() && nowMillis >= packageExpiresAt) {
-      return Optional.of(ErrorCode.ERROR_PACKAGE_EXPIRED);
-    }
-    return Optional.empty();
-  }
 }

@@ -8,15 +8,15 @@ package dev.solvegate.server.account;
  */
 public record Result<T, R>(T value, R refusal) {
 
-  public static <T, R> Result<T, R> ok(T value) {
-    return new Result<>(value, null);
-  }
+    public static <T, R> Result<T, R> ok(T value) {
+        return new Result<>(value, null);
+    }
 
-  public static <T, R> Result<T, R> refused(R refusal) {
-    return new Result<>(null, refusal);
-  }
+    public static <T, R> Result<T, R> refused(R refusal) {
+        return new Result<>(null, refusal);
+    }
 
-  public boolean isOk() {
-    return refusal == null;
-  }
+    public boolean isOk() {
+        return refusal == null;
+    }
 }

@@ -32,326 +32,344 @@ import java.util.regex.Pattern;
  */
 public final class AdminApi {
 
-  private static final System.Logger LOG = System.getLogger(AdminApi.class.getName());
-  private static final Pattern UUID =
-      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final System.Logger LOG = System.getLogger(AdminApi.class.getName());
+    private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
-  private final AccountStore accounts;
-  private final TemplateStore templates;
-  private final ServiceState state;
-  private final Solvers solvers;
-  private final byte[] token;
-  private final long defaultPrice;
+    private final AccountStore accounts;
+    private final TemplateStore templates;
+    private final ServiceState state;
+    private final Solvers solvers;
+    private final byte[] token;
+    private final long defaultPrice;
 
-  public AdminApi(
-      AccountStore accounts, TemplateStore templates, ServiceState state, Solvers solvers, String token, long defaultPrice) {
-    this.accounts = accounts;
-    this.templates = templates;
-    this.state = state;
-    this.solvers = solvers;
-    this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
-    this.defaultPrice = defaultPrice;
-  }
-
-  public void routing(HttpRouting.Builder r) {
-    r.any("/admin/*", this::authenticate)
-        .post("/admin/accounts", this::createAccount)
-        .get("/admin/accounts/{id}", this::getAccount)
-        .patch("/admin/accounts/{id}", this::patchAccount)
-        .post("/admin/accounts/{id}/credits", this::credit)
-        .post("/admin/accounts/{id}/packages", this::createPackage)
-        .get("/admin/packages/{id}", this::getPackage)
-        .patch("/admin/packages/{id}", this::patchPackage)
-        .post("/admin/accounts/{id}/keys", this::createKey)
-        .delete("/admin/keys/{id}", this::revokeKey)
-        .get("/admin/templates/{publicKey}", this::getTemplate)
-        .put("/admin/templates/{publicKey}", this::putTemplate)
-        .delete("/admin/templates/{publicKey}", this::deleteTemplate)
-        .get("/admin/service", this::getService)
-        .put("/admin/service", this::putService)
-        .error(BadInput.class, (req, res, e) -> {
-          ObjectNode body = Json.MAPPER.createObjectNode().put("error", e.getMessage()).put("field", e.field());
-          send(res, 400, body);
-        });
-  }
-
-  private void authenticate(ServerRequest req, ServerResponse res) {
-    byte[] given = req.headers().first(HeaderNames.AUTHORIZATION).orElse("").getBytes(StandardCharsets.UTF_8);
-    if (!MessageDigest.isEqual(given, token)) {
-      res.header("WWW-Authenticate", "Bearer");
-      send(res, 401, error("missing or wrong bearer token"));
-      return;
+    public AdminApi(
+            AccountStore accounts,
+            TemplateStore templates,
+            ServiceState state,
+            Solvers solvers,
+            String token,
+            long defaultPrice) {
+        this.accounts = accounts;
+        this.templates = templates;
+        this.state = state;
+        this.solvers = solvers;
+        this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        this.defaultPrice = defaultPrice;
     }
-    res.next();
-  }
 
-  private void createAccount(ServerRequest req, ServerResponse res) {
-    Fields f = body(req);
-    String name = f.text("name", 200);
-    int maxThreads = f.has("maxThreads") ? f.integer("maxThreads", 1, 1_000_000) : 50;
-    long price = f.has("price") ? nonNegative("price", f.money("price")) : defaultPrice;
-    long id = accounts.createAccount(name, maxThreads, price);
-    LOG.log(System.Logger.Level.INFO, "created account {0}", id);
-    send(res, 201, accountJson(accounts.account(id).orElseThrow()));
-  }
-
-  private void getAccount(ServerRequest req, ServerResponse res) {
-    long id = pathId(req, "id");
-    accounts.account(id).ifPresentOrElse(a -> send(res, 200, accountJson(a)), () -> notFound(res, "account", id));
-  }
-
-  private void patchAccount(ServerRequest req, ServerResponse res) {
-    long id = pathId(req, "id");
-    Fields f = body(req);
-    String status = null;
-    if (f.has("status")) {
-      status = f.text("status", 16).toLowerCase(Locale.ROOT);
-      if (!status.equals("active") && !status.equals("suspended")) {
-        throw new BadInput("status", "status must be active or suspended: " + status);
-      }
+    public void routing(HttpRouting.Builder r) {
+        r.any("/admin/*", this::authenticate)
+                .post("/admin/accounts", this::createAccount)
+                .get("/admin/accounts/{id}", this::getAccount)
+                .patch("/admin/accounts/{id}", this::patchAccount)
+                .post("/admin/accounts/{id}/credits", this::credit)
+                .post("/admin/accounts/{id}/packages", this::createPackage)
+                .get("/admin/packages/{id}", this::getPackage)
+                .patch("/admin/packages/{id}", this::patchPackage)
+                .post("/admin/accounts/{id}/keys", this::createKey)
+                .delete("/admin/keys/{id}", this::revokeKey)
+                .get("/admin/templates/{publicKey}", this::getTemplate)
+                .put("/admin/templates/{publicKey}", this::putTemplate)
+                .delete("/admin/templates/{publicKey}", this::deleteTemplate)
+                .get("/admin/service", this::getService)
+                .put("/admin/service", this::putService)
+                .error(BadInput.class, (req, res, e) -> {
+                    ObjectNode body = Json.MAPPER
+                            .createObjectNode()
+                            .put("error", e.getMessage())
+                            .put("field", e.field());
+                    send(res, 400, body);
+                });
     }
-    Integer maxThreads = f.optionalInteger("maxThreads", 1, 1_000_000);
-    Long price = f.has("price") ? nonNegative("price", f.money("price")) : null;
-    if (!accounts.updateAccount(id, status, maxThreads, price)) {
-      notFound(res, "account", id);
-      return;
+
+    private void authenticate(ServerRequest req, ServerResponse res) {
+        byte[] given = req.headers().first(HeaderNames.AUTHORIZATION).orElse("").getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(given, token)) {
+            res.header("WWW-Authenticate", "Bearer");
+            send(res, 401, error("missing or wrong bearer token"));
+            return;
+        }
+        res.next();
     }
-    LOG.log(System.Logger.Level.INFO, "updated account {0}", id);
-    send(res, 200, accountJson(accounts.account(id).orElseThrow()));
-  }
 
-  private void credit(ServerRequest req, ServerResponse res) {
-    long id = pathId(req, "id");
-    Fields f = body(req);
-    long amount = f.money("amount");
-    if (amount == 0) {
-      throw new BadInput("amount", "amount must not be zero");
+    private void createAccount(ServerRequest req, ServerResponse res) {
+        Fields f = body(req);
+        String name = f.text("name", 200);
+        int maxThreads = f.has("maxThreads") ? f.integer("maxThreads", 1, 1_000_000) : 50;
+        long price = f.has("price") ? nonNegative("price", f.money("price")) : defaultPrice;
+        long id = accounts.createAccount(name, maxThreads, price);
+        LOG.log(System.Logger.Level.INFO, "created account {0}", id);
+        send(res, 201, accountJson(accounts.account(id).orElseThrow()));
     }
-    String reason = f.text("reason", 500);
-    var result = accounts.credit(id, amount, reason);
-    if (!result.isOk()) {
-      switch (result.refusal()) {
-        case NO_SUCH_ACCOUNT -> notFound(res, "account", id);
-        case WOULD_GO_BELOW_HELD ->
-            throw new BadInput("amount", "debit would take the balance below the amount held: " + Money.format(amount));
-      }
-      return;
+
+    private void getAccount(ServerRequest req, ServerResponse res) {
+        long id = pathId(req, "id");
+        accounts.account(id).ifPresentOrElse(a -> send(res, 200, accountJson(a)), () -> notFound(res, "account", id));
     }
-    LOG.log(System.Logger.Level.INFO, "ledger: account {0} {1}", id, Money.format(amount));
-    send(res, 200, Json.MAPPER.createObjectNode().put("balance", Money.format(result.value())));
-  }
 
-  private void createPackage(ServerRequest req, ServerResponse res) {
-    long accountId = pathId(req, "id");
-    Fields f = body(req);
-    String name = f.text("name", 200);
-    int threads = f.integer("threads", 1, 1_000_000);
-    int hourly = f.integer("hourlyQuota", 0, Integer.MAX_VALUE);
-    int daily = f.integer("dailyQuota", 0, Integer.MAX_VALUE);
-    long expiresAt = f.instant("expiresAt");
-    if (accounts.account(accountId).isEmpty()) {
-      notFound(res, "account", accountId);
-      return;
+    private void patchAccount(ServerRequest req, ServerResponse res) {
+        long id = pathId(req, "id");
+        Fields f = body(req);
+        String status = null;
+        if (f.has("status")) {
+            status = f.text("status", 16).toLowerCase(Locale.ROOT);
+            if (!status.equals("active") && !status.equals("suspended")) {
+                throw new BadInput("status", "status must be active or suspended: " + status);
+            }
+        }
+        Integer maxThreads = f.optionalInteger("maxThreads", 1, 1_000_000);
+        Long price = f.has("price") ? nonNegative("price", f.money("price")) : null;
+        if (!accounts.updateAccount(id, status, maxThreads, price)) {
+            notFound(res, "account", id);
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, "updated account {0}", id);
+        send(res, 200, accountJson(accounts.account(id).orElseThrow()));
     }
-    long id = accounts.createPackage(accountId, name, threads, hourly, daily, expiresAt);
-    send(res, 201, packageJson(accounts.packageById(id).orElseThrow()));
-  }
 
-  private void getPackage(ServerRequest req, ServerResponse res) {
-    long id = pathId(req, "id");
-    accounts.packageById(id).ifPresentOrElse(p -> send(res, 200, packageJson(p)), () -> notFound(res, "package", id));
-  }
-
-  private void patchPackage(ServerRequest req, ServerResponse res) {
-    long id = pathId(req, "id");
-    Fields f = body(req);
-    var patch = new AccountStore.PackagePatch(
-        f.optionalBool("paused"),
-        f.has("expiresAt") ? f.instant("expiresAt") : null,
-        f.optionalInteger("threads", 1, 1_000_000),
-        f.optionalInteger("hourlyQuota", 0, Integer.MAX_VALUE),
-        f.optionalInteger("dailyQuota", 0, Integer.MAX_VALUE));
-    if (!accounts.updatePackage(id, patch)) {
-      notFound(res, "package", id);
-      return;
+    private void credit(ServerRequest req, ServerResponse res) {
+        long id = pathId(req, "id");
+        Fields f = body(req);
+        long amount = f.money("amount");
+        if (amount == 0) {
+            throw new BadInput("amount", "amount must not be zero");
+        }
+        String reason = f.text("reason", 500);
+        var result = accounts.credit(id, amount, reason);
+        if (!result.isOk()) {
+            switch (result.refusal()) {
+                case NO_SUCH_ACCOUNT -> notFound(res, "account", id);
+                case WOULD_GO_BELOW_HELD ->
+                    throw new BadInput(
+                            "amount", "debit would take the balance below the amount held: " + Money.format(amount));
+            }
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, "ledger: account {0} {1}", id, Money.format(amount));
+        send(res, 200, Json.MAPPER.createObjectNode().put("balance", Money.format(result.value())));
     }
-    send(res, 200, packageJson(accounts.packageById(id).orElseThrow()));
-  }
 
-  private void createKey(ServerRequest req, ServerResponse res) {
-    long accountId = pathId(req, "id");
-    Fields f = bodyOrEmpty(req);
-    Long packageId = f.has("packageId") ? f.id("packageId") : null;
-    if (accounts.account(accountId).isEmpty()) {
-      notFound(res, "account", accountId);
-      return;
+    private void createPackage(ServerRequest req, ServerResponse res) {
+        long accountId = pathId(req, "id");
+        Fields f = body(req);
+        String name = f.text("name", 200);
+        int threads = f.integer("threads", 1, 1_000_000);
+        int hourly = f.integer("hourlyQuota", 0, Integer.MAX_VALUE);
+        int daily = f.integer("dailyQuota", 0, Integer.MAX_VALUE);
+        long expiresAt = f.instant("expiresAt");
+        if (accounts.account(accountId).isEmpty()) {
+            notFound(res, "account", accountId);
+            return;
+        }
+        long id = accounts.createPackage(accountId, name, threads, hourly, daily, expiresAt);
+        send(res, 201, packageJson(accounts.packageById(id).orElseThrow()));
     }
-    if (packageId != null
-        && accounts.packageById(packageId).filter(p -> p.accountId() == accountId).isEmpty()) {
-      throw new BadInput("packageId", "packageId is not a package of account " + accountId + ": " + packageId);
+
+    private void getPackage(ServerRequest req, ServerResponse res) {
+        long id = pathId(req, "id");
+        accounts.packageById(id)
+                .ifPresentOrElse(p -> send(res, 200, packageJson(p)), () -> notFound(res, "package", id));
     }
-    String secret = ApiKeys.newSecret();
-    long id = accounts.createKey(accountId, packageId, secret);
-    LOG.log(System.Logger.Level.INFO, "created key {0} for account {1}", id, accountId);
-    ObjectNode out = Json.MAPPER.createObjectNode().put("id", id).put("clientKey", secret).put("accountId", accountId);
-    if (packageId != null) {
-      out.put("packageId", packageId);
+
+    private void patchPackage(ServerRequest req, ServerResponse res) {
+        long id = pathId(req, "id");
+        Fields f = body(req);
+        var patch = new AccountStore.PackagePatch(
+                f.optionalBool("paused"),
+                f.has("expiresAt") ? f.instant("expiresAt") : null,
+                f.optionalInteger("threads", 1, 1_000_000),
+                f.optionalInteger("hourlyQuota", 0, Integer.MAX_VALUE),
+                f.optionalInteger("dailyQuota", 0, Integer.MAX_VALUE));
+        if (!accounts.updatePackage(id, patch)) {
+            notFound(res, "package", id);
+            return;
+        }
+        send(res, 200, packageJson(accounts.packageById(id).orElseThrow()));
     }
-    send(res, 201, out);
-  }
 
-  private void revokeKey(ServerRequest req, ServerResponse res) {
-    long id = pathId(req, "id");
-    if (!accounts.revokeKey(id)) {
-      notFound(res, "key", id);
-      return;
+    private void createKey(ServerRequest req, ServerResponse res) {
+        long accountId = pathId(req, "id");
+        Fields f = bodyOrEmpty(req);
+        Long packageId = f.has("packageId") ? f.id("packageId") : null;
+        if (accounts.account(accountId).isEmpty()) {
+            notFound(res, "account", accountId);
+            return;
+        }
+        if (packageId != null
+                && accounts.packageById(packageId)
+                        .filter(p -> p.accountId() == accountId)
+                        .isEmpty()) {
+            throw new BadInput("packageId", "packageId is not a package of account " + accountId + ": " + packageId);
+        }
+        String secret = ApiKeys.newSecret();
+        long id = accounts.createKey(accountId, packageId, secret);
+        LOG.log(System.Logger.Level.INFO, "created key {0} for account {1}", id, accountId);
+        ObjectNode out = Json.MAPPER
+                .createObjectNode()
+                .put("id", id)
+                .put("clientKey", secret)
+                .put("accountId", accountId);
+        if (packageId != null) {
+            out.put("packageId", packageId);
+        }
+        send(res, 201, out);
     }
-    LOG.log(System.Logger.Level.INFO, "revoked key {0}", id);
-    send(res, 200, Json.MAPPER.createObjectNode().put("id", id).put("revoked", true));
-  }
 
-  private void getTemplate(ServerRequest req, ServerResponse res) {
-    String key = publicKey(req);
-    templates.find(key).ifPresentOrElse(t -> send(res, 200, templateJson(t)), () -> notFound(res, "template", key));
-  }
-
-  private void putTemplate(ServerRequest req, ServerResponse res) {
-    String key = publicKey(req);
-    Fields f = body(req);
-    String solver = f.text("solver", 64);
-    if (solvers.find(solver).isEmpty()) {
-      throw new BadInput("solver", "solver must be one of " + solvers.ids() + ": " + solver);
+    private void revokeKey(ServerRequest req, ServerResponse res) {
+        long id = pathId(req, "id");
+        if (!accounts.revokeKey(id)) {
+            notFound(res, "key", id);
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, "revoked key {0}", id);
+        send(res, 200, Json.MAPPER.createObjectNode().put("id", id).put("revoked", true));
     }
-    JsonNode settings = f.object("settings");
-    var template = new TemplateStore.Template(key, solver, settings == null ? "{}" : settings.toString());
-    templates.put(template);
-    LOG.log(System.Logger.Level.INFO, "template {0} -> {1}", key, solver);
-    send(res, 200, templateJson(template));
-  }
 
-  private void deleteTemplate(ServerRequest req, ServerResponse res) {
-    String key = publicKey(req);
-    if (!templates.delete(key)) {
-      notFound(res, "template", key);
-      return;
+    private void getTemplate(ServerRequest req, ServerResponse res) {
+        String key = publicKey(req);
+        templates.find(key).ifPresentOrElse(t -> send(res, 200, templateJson(t)), () -> notFound(res, "template", key));
     }
-    send(res, 200, Json.MAPPER.createObjectNode().put("publicKey", key).put("deleted", true));
-  }
 
-  private void getService(ServerRequest req, ServerResponse res) {
-    send(res, 200, Json.MAPPER.createObjectNode().put("acceptingTasks", state.acceptingTasks()));
-  }
-
-  private void putService(ServerRequest req, ServerResponse res) {
-    boolean accepting = body(req).bool("acceptingTasks");
-    state.setAcceptingTasks(accepting);
-    LOG.log(System.Logger.Level.INFO, "intake {0}", accepting ? "on" : "off");
-    send(res, 200, Json.MAPPER.createObjectNode().put("acceptingTasks", accepting));
-  }
-
-  private static ObjectNode accountJson(AccountView a) {
-    return Json.MAPPER.createObjectNode()
-        .put("id", a.id())
-        .put("name", a.name())
-        .put("status", a.status())
-        .put("balance", Money.format(a.balance()))
-        .put("held", Money.format(a.held()))
-        .put("maxThreads", a.maxThreads())
-        .put("price", Money.format(a.price()))
-        .put("inFlight", a.inFlight());
-  }
-
-  private static ObjectNode packageJson(PackageView p) {
-    return Json.MAPPER.createObjectNode()
-        .put("id", p.id())
-        .put("accountId", p.accountId())
-        .put("name", p.name())
-        .put("threads", p.threads())
-        .put("hourlyQuota", p.hourlyQuota())
-        .put("hourlyUsed", p.hourlyUsed())
-        .put("dailyQuota", p.dailyQuota())
-        .put("dailyUsed", p.dailyUsed())
-        .put("expiresAt", Instant.ofEpochMilli(p.expiresAt()).toString())
-        .put("paused", p.paused())
-        .put("inFlight", p.inFlight());
-  }
-
-  private static ObjectNode templateJson(TemplateStore.Template t) {
-    ObjectNode out = Json.MAPPER.createObjectNode().put("publicKey", t.publicKey()).put("solver", t.solver());
-    try {
-      out.set("settings", Json.MAPPER.readTree(t.settings()));
-    } catch (IOException e) {
-      throw new IllegalStateException("stored settings are not JSON", e);
+    private void putTemplate(ServerRequest req, ServerResponse res) {
+        String key = publicKey(req);
+        Fields f = body(req);
+        String solver = f.text("solver", 64);
+        if (solvers.find(solver).isEmpty()) {
+            throw new BadInput("solver", "solver must be one of " + solvers.ids() + ": " + solver);
+        }
+        JsonNode settings = f.object("settings");
+        var template = new TemplateStore.Template(key, solver, settings == null ? "{}" : settings.toString());
+        templates.put(template);
+        LOG.log(System.Logger.Level.INFO, "template {0} -> {1}", key, solver);
+        send(res, 200, templateJson(template));
     }
-    return out;
-  }
 
-  private static long nonNegative(String field, long micros) {
-    if (micros < 0) {
-      throw new BadInput(field, field + " must not be negative: " + Money.format(micros));
+    private void deleteTemplate(ServerRequest req, ServerResponse res) {
+        String key = publicKey(req);
+        if (!templates.delete(key)) {
+            notFound(res, "template", key);
+            return;
+        }
+        send(res, 200, Json.MAPPER.createObjectNode().put("publicKey", key).put("deleted", true));
     }
-    return micros;
-  }
 
-  private static Fields body(ServerRequest req) {
-    JsonNode node = readJson(req);
-    if (node == null || !node.isObject()) {
-      throw new BadInput("body", "body must be a JSON object");
+    private void getService(ServerRequest req, ServerResponse res) {
+        send(res, 200, Json.MAPPER.createObjectNode().put("acceptingTasks", state.acceptingTasks()));
     }
-    return new Fields(node);
-  }
 
-  private static Fields bodyOrEmpty(ServerRequest req) {
-    JsonNode node = readJson(req);
-    if (node == null) {
-      return new Fields(Json.MAPPER.createObjectNode());
+    private void putService(ServerRequest req, ServerResponse res) {
+        boolean accepting = body(req).bool("acceptingTasks");
+        state.setAcceptingTasks(accepting);
+        LOG.log(System.Logger.Level.INFO, "intake {0}", accepting ? "on" : "off");
+        send(res, 200, Json.MAPPER.createObjectNode().put("acceptingTasks", accepting));
     }
-    if (!node.isObject()) {
-      throw new BadInput("body", "body must be a JSON object");
-    }
-    return new Fields(node);
-  }
 
-  private static JsonNode readJson(ServerRequest req) {
-    if (!req.content().hasEntity()) {
-      return null;
+    private static ObjectNode accountJson(AccountView a) {
+        return Json.MAPPER
+                .createObjectNode()
+                .put("id", a.id())
+                .put("name", a.name())
+                .put("status", a.status())
+                .put("balance", Money.format(a.balance()))
+                .put("held", Money.format(a.held()))
+                .put("maxThreads", a.maxThreads())
+                .put("price", Money.format(a.price()))
+                .put("inFlight", a.inFlight());
     }
-    byte[] bytes = req.content().as(byte[].class);
-    if (bytes.length == 0) {
-      return null;
+
+    private static ObjectNode packageJson(PackageView p) {
+        return Json.MAPPER
+                .createObjectNode()
+                .put("id", p.id())
+                .put("accountId", p.accountId())
+                .put("name", p.name())
+                .put("threads", p.threads())
+                .put("hourlyQuota", p.hourlyQuota())
+                .put("hourlyUsed", p.hourlyUsed())
+                .put("dailyQuota", p.dailyQuota())
+                .put("dailyUsed", p.dailyUsed())
+                .put("expiresAt", Instant.ofEpochMilli(p.expiresAt()).toString())
+                .put("paused", p.paused())
+                .put("inFlight", p.inFlight());
     }
-    try {
-      return Json.MAPPER.readTree(bytes);
-    } catch (IOException e) {
-      throw new BadInput("body", "body is not JSON");
+
+    private static ObjectNode templateJson(TemplateStore.Template t) {
+        ObjectNode out =
+                Json.MAPPER.createObjectNode().put("publicKey", t.publicKey()).put("solver", t.solver());
+        try {
+            out.set("settings", Json.MAPPER.readTree(t.settings()));
+        } catch (IOException e) {
+            throw new IllegalStateException("stored settings are not JSON", e);
+        }
+        return out;
     }
-  }
 
-  private static long pathId(ServerRequest req, String name) {
-    String text = req.path().pathParameters().get(name);
-    if (!text.matches("\\d{1,18}") || Long.parseLong(text) <= 0) {
-      throw new BadInput(name, name + " must be a positive integer: " + text);
+    private static long nonNegative(String field, long micros) {
+        if (micros < 0) {
+            throw new BadInput(field, field + " must not be negative: " + Money.format(micros));
+        }
+        return micros;
     }
-    return Long.parseLong(text);
-  }
 
-  private static String publicKey(ServerRequest req) {
-    String key = req.path().pathParameters().get("publicKey").toLowerCase(Locale.ROOT);
-    if (!UUID.matcher(key).matches()) {
-      throw new BadInput("publicKey", "publicKey must be a UUID: " + key);
+    private static Fields body(ServerRequest req) {
+        JsonNode node = readJson(req);
+        if (node == null || !node.isObject()) {
+            throw new BadInput("body", "body must be a JSON object");
+        }
+        return new Fields(node);
     }
-    return key;
-  }
 
-  private static void notFound(ServerResponse res, String what, Object id) {
-    send(res, 404, error(what + " not found: " + id));
-  }
+    private static Fields bodyOrEmpty(ServerRequest req) {
+        JsonNode node = readJson(req);
+        if (node == null) {
+            return new Fields(Json.MAPPER.createObjectNode());
+        }
+        if (!node.isObject()) {
+            throw new BadInput("body", "body must be a JSON object");
+        }
+        return new Fields(node);
+    }
 
-  private static ObjectNode error(String message) {
-    return Json.MAPPER.createObjectNode().put("error", message);
-  }
+    private static JsonNode readJson(ServerRequest req) {
+        if (!req.content().hasEntity()) {
+            return null;
+        }
+        byte[] bytes = req.content().as(byte[].class);
+        if (bytes.length == 0) {
+            return null;
+        }
+        try {
+            return Json.MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            throw new BadInput("body", "body is not JSON");
+        }
+    }
 
-  static void send(ServerResponse res, int status, ObjectNode body) {
-    Replies.json(res, status, body.toString());
-  }
+    private static long pathId(ServerRequest req, String name) {
+        String text = req.path().pathParameters().get(name);
+        if (!text.matches("\\d{1,18}") || Long.parseLong(text) <= 0) {
+            throw new BadInput(name, name + " must be a positive integer: " + text);
+        }
+        return Long.parseLong(text);
+    }
+
+    private static String publicKey(ServerRequest req) {
+        String key = req.path().pathParameters().get("publicKey").toLowerCase(Locale.ROOT);
+        if (!UUID.matcher(key).matches()) {
+            throw new BadInput("publicKey", "publicKey must be a UUID: " + key);
+        }
+        return key;
+    }
+
+    private static void notFound(ServerResponse res, String what, Object id) {
+        send(res, 404, error(what + " not found: " + id));
+    }
+
+    private static ObjectNode error(String message) {
+        return Json.MAPPER.createObjectNode().put("error", message);
+    }
+
+    static void send(ServerResponse res, int status, ObjectNode body) {
+        Replies.json(res, status, body.toString());
+    }
 }

@@ -8,7 +8,7 @@ import dev.solvegate.server.ErrorCode;
  */
 record Refusal(ErrorCode code, String description) {
 
-  static Refusal of(ErrorCode code) {
-    return new Refusal(code, code.description());
-  }
+    static Refusal of(ErrorCode code) {
+        return new Refusal(code, code.description());
+    }
 }

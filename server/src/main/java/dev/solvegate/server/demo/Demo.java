@@ -36,178 +36,196 @@ import java.util.UUID;
  */
 final class Demo implements AutoCloseable {
 
-  static final List<String> OUTCOMES =
-      List.of("token", "unsolvable", "processing-image", "fingerprint-unavailable", "exception", "hang");
-  static final String PROXY_USER = "demo";
-  static final int PROXY_MAX_CONNECTIONS = 256;
+    static final List<String> OUTCOMES =
+            List.of("token", "unsolvable", "processing-image", "fingerprint-unavailable", "exception", "hang");
+    static final String PROXY_USER = "demo";
+    static final int PROXY_MAX_CONNECTIONS = 256;
 
-  /** A demo-only setting with a bad value; the message names the variable. */
-  static final class BadSetting extends RuntimeException {
-    BadSetting(String message) {
-      super(message);
+    /** A demo-only setting with a bad value; the message names the variable. */
+    static final class BadSetting extends RuntimeException {
+        BadSetting(String message) {
+            super(message);
+        }
     }
-  }
 
-  private final Deque<AutoCloseable> parts;
-  private final DemoProxy proxy;
-  private final DemoFacts facts;
-  private final Path file;
+    private final Deque<AutoCloseable> parts;
+    private final DemoProxy proxy;
+    private final DemoFacts facts;
+    private final Path file;
 
-  private Demo(Deque<AutoCloseable> parts, DemoProxy proxy, DemoFacts facts, Path file) {
-    this.parts = parts;
-    this.proxy = proxy;
-    this.facts = facts;
-    this.file = file;
-  }
-
-  /**
-   * Starts every part, sets up the account and templates, and writes {@code demo.json}; on failure closes what
-   * it started.
-   *
-   * @throws Config.Invalid or {@link BadSetting} for a bad environment variable
-   */
-  static Demo start(Map<String, String> env, Clock clock) throws IOException, InterruptedException {
-    Map<String, String> withPrivate = new HashMap<>(env);
-    withPrivate.put("SOLVEGATE_PROXY_ALLOW_PRIVATE", "true");
-    Config config = Config.fromEnv(withPrivate);
-    int sitePort = port(env, "SOLVEGATE_DEMO_SITE_PORT", 8090);
-    int proxyPort = port(env, "SOLVEGATE_DEMO_PROXY_PORT", 8899);
-    Path file = config.dataDir().resolve(DemoFacts.FILE);
-    JsonNode previous = DemoFacts.readPrevious(file);
-
-    Deque<AutoCloseable> parts = new ArrayDeque<>();
-    try {
-      PuzzleSite site = startSite(sitePort);
-      parts.push(site);
-      SiteKeys keys = siteKeys(site, previous);
-      String siteHostPort = "127.0.0.1:" + site.port();
-      String proxyPassword = previousProxyPassword(previous);
-      DemoProxy proxy = DemoProxy.start(proxyPort, PROXY_USER, proxyPassword,
-          Set.of(siteHostPort, "localhost:" + site.port()), PROXY_MAX_CONNECTIONS);
-      parts.push(proxy);
-      Node node = Node.start(config, clock); // a port it cannot bind stops it, naming the variable
-      parts.push(node);
-
-      String apiBase = "http://127.0.0.1:" + node.port();
-      String adminBase = "http://" + adminHost(config.adminBind()) + ":" + node.adminPort();
-      DemoSetup setup = new DemoSetup(apiBase, adminBase, node.adminToken());
-      String siteUrl = "http://" + siteHostPort;
-      setup.putTemplate(keys.publicKey().toString(), "puzzle",
-          Json.MAPPER.createObjectNode().put("siteUrl", siteUrl).put("target", siteHostPort));
-      Map<String, String> testKeys = new LinkedHashMap<>();
-      for (String outcome : OUTCOMES) {
-        String key = uuidOr(previous.path("testTemplates").path(outcome).asText(""));
-        setup.putTemplate(key, "test", Json.MAPPER.createObjectNode().put("outcome", outcome).put("delayMs", 0));
-        testKeys.put(outcome, key);
-      }
-      String clientKey = setup.clientKey(previous.path("clientKey").asText(null));
-      DemoFacts facts = new DemoFacts(apiBase, adminBase, node.adminToken(), clientKey,
-          keys.publicKey().toString(), siteUrl + "/play", siteHostPort,
-          "http://" + PROXY_USER + ":" + proxyPassword + "@127.0.0.1:" + proxy.port(),
-          siteUrl + "/api/verify", keys.privateKey(), testKeys);
-      facts.write(file);
-      return new Demo(parts, proxy, facts, file);
-    } catch (IOException | InterruptedException | RuntimeException e) {
-      closeAll(parts);
-      throw e;
+    private Demo(Deque<AutoCloseable> parts, DemoProxy proxy, DemoFacts facts, Path file) {
+        this.parts = parts;
+        this.proxy = proxy;
+        this.facts = facts;
+        this.file = file;
     }
-  }
 
-  DemoFacts facts() {
-    return facts;
-  }
+    /**
+     * Starts every part, sets up the account and templates, and writes {@code demo.json}; on failure closes what
+     * it started.
+     *
+     * @throws Config.Invalid or {@link BadSetting} for a bad environment variable
+     */
+    static Demo start(Map<String, String> env, Clock clock) throws IOException, InterruptedException {
+        Map<String, String> withPrivate = new HashMap<>(env);
+        withPrivate.put("SOLVEGATE_PROXY_ALLOW_PRIVATE", "true");
+        Config config = Config.fromEnv(withPrivate);
+        int sitePort = port(env, "SOLVEGATE_DEMO_SITE_PORT", 8090);
+        int proxyPort = port(env, "SOLVEGATE_DEMO_PROXY_PORT", 8899);
+        Path file = config.dataDir().resolve(DemoFacts.FILE);
+        JsonNode previous = DemoFacts.readPrevious(file);
 
-  Path file() {
-    return file;
-  }
+        Deque<AutoCloseable> parts = new ArrayDeque<>();
+        try {
+            PuzzleSite site = startSite(sitePort);
+            parts.push(site);
+            SiteKeys keys = siteKeys(site, previous);
+            String siteHostPort = "127.0.0.1:" + site.port();
+            String proxyPassword = previousProxyPassword(previous);
+            DemoProxy proxy = DemoProxy.start(
+                    proxyPort,
+                    PROXY_USER,
+                    proxyPassword,
+                    Set.of(siteHostPort, "localhost:" + site.port()),
+                    PROXY_MAX_CONNECTIONS);
+            parts.push(proxy);
+            Node node = Node.start(config, clock); // a port it cannot bind stops it, naming the variable
+            parts.push(node);
 
-  /** Connections the demo proxy holds open now. */
-  int proxyConnections() {
-    return proxy.openConnections();
-  }
-
-  private static PuzzleSite startSite(int port) {
-    String problem = "the demo's puzzle site cannot listen on 127.0.0.1:" + port
-        + " (SOLVEGATE_DEMO_SITE_PORT; 0 picks a free port)";
-    PuzzleSite site;
-    try {
-      site = PuzzleSite.start(PuzzleSiteConfig.defaults().withPort(port));
-    } catch (RuntimeException e) {
-      throw new IllegalStateException(problem + ": " + e.getMessage(), e);
+            String apiBase = "http://127.0.0.1:" + node.port();
+            String adminBase = "http://" + adminHost(config.adminBind()) + ":" + node.adminPort();
+            DemoSetup setup = new DemoSetup(apiBase, adminBase, node.adminToken());
+            String siteUrl = "http://" + siteHostPort;
+            setup.putTemplate(
+                    keys.publicKey().toString(),
+                    "puzzle",
+                    Json.MAPPER.createObjectNode().put("siteUrl", siteUrl).put("target", siteHostPort));
+            Map<String, String> testKeys = new LinkedHashMap<>();
+            for (String outcome : OUTCOMES) {
+                String key = uuidOr(previous.path("testTemplates").path(outcome).asText(""));
+                setup.putTemplate(
+                        key,
+                        "test",
+                        Json.MAPPER.createObjectNode().put("outcome", outcome).put("delayMs", 0));
+                testKeys.put(outcome, key);
+            }
+            String clientKey = setup.clientKey(previous.path("clientKey").asText(null));
+            DemoFacts facts = new DemoFacts(
+                    apiBase,
+                    adminBase,
+                    node.adminToken(),
+                    clientKey,
+                    keys.publicKey().toString(),
+                    siteUrl + "/play",
+                    siteHostPort,
+                    "http://" + PROXY_USER + ":" + proxyPassword + "@127.0.0.1:" + proxy.port(),
+                    siteUrl + "/api/verify",
+                    keys.privateKey(),
+                    testKeys);
+            facts.write(file);
+            return new Demo(parts, proxy, facts, file);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            closeAll(parts);
+            throw e;
+        }
     }
-    if (site.port() < 0) { // Helidon logs a failed bind and does not throw
-      site.close();
-      throw new IllegalStateException(problem + "; see the log above");
-    }
-    return site;
-  }
 
-  /** The previous run's site keys when they are usable, else new random ones. */
-  private static SiteKeys siteKeys(PuzzleSite site, JsonNode previous) {
-    String publicKey = previous.path("websitePublicKey").asText("");
-    String privateKey = previous.path("sitePrivateKey").asText("");
-    try {
-      return site.registerSite(new SiteKeys(UUID.fromString(publicKey), privateKey));
-    } catch (IllegalArgumentException e) {
-      return site.registerSite();
+    DemoFacts facts() {
+        return facts;
     }
-  }
 
-  private static String previousProxyPassword(JsonNode previous) {
-    if (ProxyParser.parse(previous.path("proxy").asText("")) instanceof ProxyParse.Parsed parsed
-        && parsed.endpoint().password().matches("[0-9a-f]{32}")) {
-      return parsed.endpoint().password();
+    Path file() {
+        return file;
     }
-    byte[] bytes = new byte[16];
-    new SecureRandom().nextBytes(bytes);
-    return HexFormat.of().formatHex(bytes);
-  }
 
-  private static String uuidOr(String text) {
-    try {
-      return UUID.fromString(text).toString().equals(text.toLowerCase(java.util.Locale.ROOT))
-          ? text.toLowerCase(java.util.Locale.ROOT) : UUID.randomUUID().toString();
-    } catch (IllegalArgumentException e) {
-      return UUID.randomUUID().toString();
+    /** Connections the demo proxy holds open now. */
+    int proxyConnections() {
+        return proxy.openConnections();
     }
-  }
 
-  private static String adminHost(String bind) {
-    return switch (bind) {
-      case "0.0.0.0", "::", "[::]", "" -> "127.0.0.1";
-      default -> bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind;
-    };
-  }
-
-  static int port(Map<String, String> env, String name, int fallback) {
-    String text = env.get(name);
-    if (text == null || text.isBlank()) {
-      return fallback;
+    private static PuzzleSite startSite(int port) {
+        String problem = "the demo's puzzle site cannot listen on 127.0.0.1:" + port
+                + " (SOLVEGATE_DEMO_SITE_PORT; 0 picks a free port)";
+        PuzzleSite site;
+        try {
+            site = PuzzleSite.start(PuzzleSiteConfig.defaults().withPort(port));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(problem + ": " + e.getMessage(), e);
+        }
+        if (site.port() < 0) { // Helidon logs a failed bind and does not throw
+            site.close();
+            throw new IllegalStateException(problem + "; see the log above");
+        }
+        return site;
     }
-    try {
-      int v = Integer.parseInt(text.strip());
-      if (v >= 0 && v <= 65535) {
-        return v;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new BadSetting(name + ": must be an integer in 0..65535: " + text);
-  }
 
-  /** Stops the node (draining it), the proxy and the site, in that order. */
-  @Override
-  public void close() {
-    closeAll(parts);
-  }
-
-  private static void closeAll(Deque<AutoCloseable> parts) {
-    while (!parts.isEmpty()) {
-      try {
-        parts.pop().close();
-      } catch (Exception e) {
-        System.err.println("solvegate demo: stopping a part failed: " + e);
-      }
+    /** The previous run's site keys when they are usable, else new random ones. */
+    private static SiteKeys siteKeys(PuzzleSite site, JsonNode previous) {
+        String publicKey = previous.path("websitePublicKey").asText("");
+        String privateKey = previous.path("sitePrivateKey").asText("");
+        try {
+            return site.registerSite(new SiteKeys(UUID.fromString(publicKey), privateKey));
+        } catch (IllegalArgumentException e) {
+            return site.registerSite();
+        }
     }
-  }
+
+    private static String previousProxyPassword(JsonNode previous) {
+        if (ProxyParser.parse(previous.path("proxy").asText("")) instanceof ProxyParse.Parsed parsed
+                && parsed.endpoint().password().matches("[0-9a-f]{32}")) {
+            return parsed.endpoint().password();
+        }
+        byte[] bytes = new byte[16];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    private static String uuidOr(String text) {
+        try {
+            return UUID.fromString(text).toString().equals(text.toLowerCase(java.util.Locale.ROOT))
+                    ? text.toLowerCase(java.util.Locale.ROOT)
+                    : UUID.randomUUID().toString();
+        } catch (IllegalArgumentException e) {
+            return UUID.randomUUID().toString();
+        }
+    }
+
+    private static String adminHost(String bind) {
+        return switch (bind) {
+            case "0.0.0.0", "::", "[::]", "" -> "127.0.0.1";
+            default -> bind.contains(":") && !bind.startsWith("[") ? "[" + bind + "]" : bind;
+        };
+    }
+
+    static int port(Map<String, String> env, String name, int fallback) {
+        String text = env.get(name);
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        try {
+            int v = Integer.parseInt(text.strip());
+            if (v >= 0 && v <= 65535) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new BadSetting(name + ": must be an integer in 0..65535: " + text);
+    }
+
+    /** Stops the node (draining it), the proxy and the site, in that order. */
+    @Override
+    public void close() {
+        closeAll(parts);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> parts) {
+        while (!parts.isEmpty()) {
+            try {
+                parts.pop().close();
+            } catch (Exception e) {
+                System.err.println("solvegate demo: stopping a part failed: " + e);
+            }
+        }
+    }
 }

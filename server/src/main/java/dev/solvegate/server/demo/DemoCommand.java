@@ -11,33 +11,37 @@ import picocli.CommandLine.Command;
  *
  * <p>Thread-safety: run once, from the main thread.
  */
-@Command(name = "demo",
-    description = "Run the service with the reference puzzle site, a local proxy and a demo account,"
-        + " and print curl commands that solve a task end to end.")
+@Command(
+        name = "demo",
+        description = "Run the service with the reference puzzle site, a local proxy and a demo account,"
+                + " and print curl commands that solve a task end to end.")
 public final class DemoCommand implements Callable<Integer> {
 
-  @Override
-  public Integer call() throws Exception {
-    System.out.print(DemoText.privateProxiesNotice());
-    Demo demo;
-    try {
-      demo = Demo.start(System.getenv(), Clock.systemUTC());
-    } catch (Config.Invalid | Demo.BadSetting e) {
-      System.err.println("solvegate: bad configuration: " + e.getMessage());
-      return 2;
-    } catch (IllegalStateException | java.io.IOException e) {
-      System.err.println("solvegate demo: cannot start: " + e.getMessage());
-      return 1;
+    @Override
+    public Integer call() throws Exception {
+        System.out.print(DemoText.privateProxiesNotice());
+        Demo demo;
+        try {
+            demo = Demo.start(System.getenv(), Clock.systemUTC());
+        } catch (Config.Invalid | Demo.BadSetting e) {
+            System.err.println("solvegate: bad configuration: " + e.getMessage());
+            return 2;
+        } catch (IllegalStateException | java.io.IOException e) {
+            System.err.println("solvegate demo: cannot start: " + e.getMessage());
+            return 1;
+        }
+        System.out.print(DemoText.ready(demo.facts(), demo.file()));
+        System.out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            System.out.println("solvegate demo: stopping");
+                            demo.close();
+                            stopped.countDown();
+                        },
+                        "solvegate-demo-shutdown"));
+        stopped.await();
+        return 0;
     }
-    System.out.print(DemoText.ready(demo.facts(), demo.file()));
-    System.out.flush();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.out.println("solvegate demo: stopping");
-      demo.close();
-      stopped.countDown();
-    }, "solvegate-demo-shutdown"));
-    stopped.await();
-    return 0;
-  }
 }

@@ -23,104 +23,113 @@ import java.util.concurrent.FutureTask;
  */
 final class Attempt {
 
-  private static final System.Logger LOG = System.getLogger(Attempt.class.getName());
+    private static final System.Logger LOG = System.getLogger(Attempt.class.getName());
 
-  private final TunnelNetwork network;
-  private final AttemptContext context;
-  private final FutureTask<Outcome> work;
+    private final TunnelNetwork network;
+    private final AttemptContext context;
+    private final FutureTask<Outcome> work;
 
-  /**
-   * @param deadline when this attempt is cut off, for the solver's information; the worker enforces it
-   */
-  Attempt(ProxyDialer dialer, NewTask request, SolveTask task, Solver solver, SolverSettings settings,
-      Instant deadline) {
-    this.network = new TunnelNetwork(dialer, request.proxy());
-    this.context = new AttemptContext(settings, deadline, network);
-    this.work = new FutureTask<>(() -> solve(task, solver, settings));
-  }
+    /**
+     * @param deadline when this attempt is cut off, for the solver's information; the worker enforces it
+     */
+    Attempt(
+            ProxyDialer dialer,
+            NewTask request,
+            SolveTask task,
+            Solver solver,
+            SolverSettings settings,
+            Instant deadline) {
+        this.network = new TunnelNetwork(dialer, request.proxy());
+        this.context = new AttemptContext(settings, deadline, network);
+        this.work = new FutureTask<>(() -> solve(task, solver, settings));
+    }
 
-  /** Starts the attempt on a new virtual thread. */
-  void start(long taskId) {
-    Thread.ofVirtual().name("solve-" + taskId).start(work);
-  }
+    /** Starts the attempt on a new virtual thread. */
+    void start(long taskId) {
+        Thread.ofVirtual().name("solve-" + taskId).start(work);
+    }
 
-  FutureTask<Outcome> result() {
-    return work;
-  }
+    FutureTask<Outcome> result() {
+        return work;
+    }
 
-  /** Stops the attempt: marks the context cancelled, interrupts the solver, closes its connections. */
-  void cancel() {
-    context.cancel();
-    work.cancel(true);
-    network.close();
-  }
+    /** Stops the attempt: marks the context cancelled, interrupts the solver, closes its connections. */
+    void cancel() {
+        context.cancel();
+        work.cancel(true);
+        network.close();
+    }
 
-  private Outcome solve(SolveTask task, Solver solver, SolverSettings settings) {
-    try {
-      var target = settings.string("target");
-      if (target.isPresent()) {
-        Outcome refused = checkTarget(task.taskId(), target.get());
-        if (refused != null) {
-          return refused;
+    private Outcome solve(SolveTask task, Solver solver, SolverSettings settings) {
+        try {
+            var target = settings.string("target");
+            if (target.isPresent()) {
+                Outcome refused = checkTarget(task.taskId(), target.get());
+                if (refused != null) {
+                    return refused;
+                }
+            }
+            SolveResult result = solver.solve(task, context);
+            return switch (result) {
+                case SolveResult.Solved s -> Outcome.solved(s.token());
+                case SolveResult.Failed f -> {
+                    LOG.log(
+                            System.Logger.Level.DEBUG,
+                            "task " + task.taskId() + ": " + f.failure() + ": " + f.detail());
+                    yield Outcome.failed(code(f.failure()));
+                }
+                case null -> {
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "task " + task.taskId() + ": solver " + solver.id() + " returned null");
+                    yield Outcome.failed(ErrorCode.ERROR_TASK_EXCEPTION);
+                }
+            };
+        } catch (ProxyFailure e) {
+            LOG.log(System.Logger.Level.DEBUG, "task " + task.taskId() + ": proxy failed: " + e.getMessage());
+            return Outcome.failed(ErrorCode.ERROR_PROXY_CONNECTION);
+        } catch (InterruptedException e) {
+            // cancelled: the worker has already decided the outcome and ignores this one
+            return Outcome.failed(ErrorCode.ERROR_SOLVE_TIMEOUT);
+        } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
+            if (!context.cancelled()) {
+                LOG.log(System.Logger.Level.WARNING, "task " + task.taskId() + ": solver " + solver.id() + " threw", e);
+            }
+            return Outcome.failed(ErrorCode.ERROR_TASK_EXCEPTION);
         }
-      }
-      SolveResult result = solver.solve(task, context);
-      return switch (result) {
-        case SolveResult.Solved s -> Outcome.solved(s.token());
-        case SolveResult.Failed f -> {
-          LOG.log(System.Logger.Level.DEBUG, "task " + task.taskId() + ": " + f.failure() + ": " + f.detail());
-          yield Outcome.failed(code(f.failure()));
-        }
-        case null -> {
-          LOG.log(System.Logger.Level.WARNING, "task " + task.taskId() + ": solver " + solver.id() + " returned null");
-          yield Outcome.failed(ErrorCode.ERROR_TASK_EXCEPTION);
-        }
-      };
-    } catch (ProxyFailure e) {
-      LOG.log(System.Logger.Level.DEBUG, "task " + task.taskId() + ": proxy failed: " + e.getMessage());
-      return Outcome.failed(ErrorCode.ERROR_PROXY_CONNECTION);
-    } catch (InterruptedException e) {
-      // cancelled: the worker has already decided the outcome and ignores this one
-      return Outcome.failed(ErrorCode.ERROR_SOLVE_TIMEOUT);
-    } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
-      if (!context.cancelled()) {
-        LOG.log(System.Logger.Level.WARNING, "task " + task.taskId() + ": solver " + solver.id() + " threw", e);
-      }
-      return Outcome.failed(ErrorCode.ERROR_TASK_EXCEPTION);
     }
-  }
 
-  /** Opens and closes a tunnel to {@code host:port}; null when it worked, else the outcome. */
-  private Outcome checkTarget(long taskId, String target) throws ProxyFailure {
-    int colon = target.lastIndexOf(':');
-    int port;
-    try {
-      port = Integer.parseInt(target.substring(colon + 1));
-    } catch (NumberFormatException | IndexOutOfBoundsException e) {
-      port = -1;
+    /** Opens and closes a tunnel to {@code host:port}; null when it worked, else the outcome. */
+    private Outcome checkTarget(long taskId, String target) throws ProxyFailure {
+        int colon = target.lastIndexOf(':');
+        int port;
+        try {
+            port = Integer.parseInt(target.substring(colon + 1));
+        } catch (NumberFormatException | IndexOutOfBoundsException e) {
+            port = -1;
+        }
+        if (colon <= 0 || port < 1 || port > 65535) {
+            LOG.log(System.Logger.Level.WARNING, "task " + taskId + ": template target is not host:port: " + target);
+            return Outcome.failed(ErrorCode.ERROR_TASK_EXCEPTION);
+        }
+        try {
+            Socket tunnel = network.connect(target.substring(0, colon), port);
+            tunnel.close();
+            return null;
+        } catch (ProxyFailure e) {
+            throw e;
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.DEBUG, "task " + taskId + ": target " + target + " not reached: " + e);
+            return Outcome.failed(ErrorCode.ERROR_PROXY_CONNECTION);
+        }
     }
-    if (colon <= 0 || port < 1 || port > 65535) {
-      LOG.log(System.Logger.Level.WARNING, "task " + taskId + ": template target is not host:port: " + target);
-      return Outcome.failed(ErrorCode.ERROR_TASK_EXCEPTION);
-    }
-    try {
-      Socket tunnel = network.connect(target.substring(0, colon), port);
-      tunnel.close();
-      return null;
-    } catch (ProxyFailure e) {
-      throw e;
-    } catch (java.io.IOException | IllegalArgumentException e) {
-      LOG.log(System.Logger.Level.DEBUG, "task " + taskId + ": target " + target + " not reached: " + e);
-      return Outcome.failed(ErrorCode.ERROR_PROXY_CONNECTION);
-    }
-  }
 
-  static ErrorCode code(Failure failure) {
-    return switch (failure) {
-      case UNSOLVABLE -> ErrorCode.ERROR_CAPTCHA_UNSOLVABLE;
-      case PROCESSING_IMAGE -> ErrorCode.ERROR_PROCESSING_IMAGE;
-      case FINGERPRINT_UNAVAILABLE -> ErrorCode.ERROR_FINGERPRINT_UNAVAILABLE;
-      case PROXY_CONNECTION -> ErrorCode.ERROR_PROXY_CONNECTION;
-    };
-  }
+    static ErrorCode code(Failure failure) {
+        return switch (failure) {
+            case UNSOLVABLE -> ErrorCode.ERROR_CAPTCHA_UNSOLVABLE;
+            case PROCESSING_IMAGE -> ErrorCode.ERROR_PROCESSING_IMAGE;
+            case FINGERPRINT_UNAVAILABLE -> ErrorCode.ERROR_FINGERPRINT_UNAVAILABLE;
+            case PROXY_CONNECTION -> ErrorCode.ERROR_PROXY_CONNECTION;
+        };
+    }
 }

@@ -8,38 +8,38 @@ import java.time.Instant;
 /** The {@link SolveContext} of one attempt. Thread-safety: safe for concurrent use; cancel from any thread. */
 final class AttemptContext implements SolveContext {
 
-  private final SolverSettings settings;
-  private final Instant deadline;
-  private final ProxiedNetwork network;
-  private volatile boolean cancelled;
+    private final SolverSettings settings;
+    private final Instant deadline;
+    private final ProxiedNetwork network;
+    private volatile boolean cancelled;
 
-  AttemptContext(SolverSettings settings, Instant deadline, ProxiedNetwork network) {
-    this.settings = settings;
-    this.deadline = deadline;
-    this.network = network;
-  }
+    AttemptContext(SolverSettings settings, Instant deadline, ProxiedNetwork network) {
+        this.settings = settings;
+        this.deadline = deadline;
+        this.network = network;
+    }
 
-  @Override
-  public SolverSettings settings() {
-    return settings;
-  }
+    @Override
+    public SolverSettings settings() {
+        return settings;
+    }
 
-  @Override
-  public Instant deadline() {
-    return deadline;
-  }
+    @Override
+    public Instant deadline() {
+        return deadline;
+    }
 
-  @Override
-  public boolean cancelled() {
-    return cancelled;
-  }
+    @Override
+    public boolean cancelled() {
+        return cancelled;
+    }
 
-  @Override
-  public ProxiedNetwork network() {
-    return network;
-  }
+    @Override
+    public ProxiedNetwork network() {
+        return network;
+    }
 
-  void cancel() {
-    cancelled = true;
-  }
+    void cancel() {
+        cancelled = true;
+    }
 }

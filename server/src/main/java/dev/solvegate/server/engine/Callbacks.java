@@ -24,63 +24,73 @@ import java.util.concurrent.Executors;
  */
 final class Callbacks {
 
-  private static final System.Logger LOG = System.getLogger(Callbacks.class.getName());
-  private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    private static final System.Logger LOG = System.getLogger(Callbacks.class.getName());
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
-  private final AddressGuard guard;
-  private final HttpClient http = HttpClient.newBuilder()
-      .connectTimeout(TIMEOUT)
-      .followRedirects(HttpClient.Redirect.NEVER)
-      .executor(Executors.newVirtualThreadPerTaskExecutor())
-      .build();
+    private final AddressGuard guard;
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .executor(Executors.newVirtualThreadPerTaskExecutor())
+            .build();
 
-  Callbacks(AddressGuard guard) {
-    this.guard = guard;
-  }
-
-  /** Starts delivering {@code ended}'s callback and returns at once. */
-  void deliver(Settlement.Ended ended) {
-    Thread.ofVirtual().name("callback-" + ended.id()).start(() -> post(ended));
-  }
-
-  private void post(Settlement.Ended ended) {
-    try {
-      URI uri = URI.create(ended.callbackUrl());
-      if (guard.check(uri.getHost()) instanceof AddressGuard.Verdict.Denied(String why)) {
-        LOG.log(System.Logger.Level.INFO, "task " + ended.id() + ": callback not sent: " + why.replace("proxy ", ""));
-        return;
-      }
-      HttpRequest request = HttpRequest.newBuilder(uri)
-          .timeout(TIMEOUT)
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body(ended).toString(), StandardCharsets.UTF_8))
-          .build();
-      int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-      if (status / 100 != 2) {
-        LOG.log(System.Logger.Level.INFO, "task " + ended.id() + ": callback answered HTTP " + status);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (Exception e) {
-      LOG.log(System.Logger.Level.INFO, "task " + ended.id() + ": callback failed: " + e.getClass().getSimpleName());
+    Callbacks(AddressGuard guard) {
+        this.guard = guard;
     }
-  }
 
-  /** The getTaskResult body of an ended task, with its {@code taskId}. */
-  static ObjectNode body(Settlement.Ended e) {
-    return switch (e.outcome()) {
-      case Outcome.Solved s -> {
-        ObjectNode out = Json.MAPPER.createObjectNode().put("errorId", 0).put("taskId", e.id()).put("status", "ready");
-        out.putObject("solution").put("token", s.token());
-        yield out.put("cost", Money.format(e.cost() == null ? 0 : e.cost()))
-            .put("ip", e.clientIp())
-            .put("createTime", e.createdAt() / 1000)
-            .put("endTime", e.endedAt() / 1000)
-            .put("solveCount", e.solveCount());
-      }
-      case Outcome.Failed f -> Replies.errorBody(f.code(), f.code().description())
-          .put("taskId", e.id())
-          .put("status", "failed");
-    };
-  }
+    /** Starts delivering {@code ended}'s callback and returns at once. */
+    void deliver(Settlement.Ended ended) {
+        Thread.ofVirtual().name("callback-" + ended.id()).start(() -> post(ended));
+    }
+
+    private void post(Settlement.Ended ended) {
+        try {
+            URI uri = URI.create(ended.callbackUrl());
+            if (guard.check(uri.getHost()) instanceof AddressGuard.Verdict.Denied(String why)) {
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "task " + ended.id() + ": callback not sent: " + why.replace("proxy ", ""));
+                return;
+            }
+            HttpRequest request = HttpRequest.newBuilder(uri)
+                    .timeout(TIMEOUT)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body(ended).toString(), StandardCharsets.UTF_8))
+                    .build();
+            int status =
+                    http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            if (status / 100 != 2) {
+                LOG.log(System.Logger.Level.INFO, "task " + ended.id() + ": callback answered HTTP " + status);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "task " + ended.id() + ": callback failed: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /** The getTaskResult body of an ended task, with its {@code taskId}. */
+    static ObjectNode body(Settlement.Ended e) {
+        return switch (e.outcome()) {
+            case Outcome.Solved s -> {
+                ObjectNode out = Json.MAPPER
+                        .createObjectNode()
+                        .put("errorId", 0)
+                        .put("taskId", e.id())
+                        .put("status", "ready");
+                out.putObject("solution").put("token", s.token());
+                yield out.put("cost", Money.format(e.cost() == null ? 0 : e.cost()))
+                        .put("ip", e.clientIp())
+                        .put("createTime", e.createdAt() / 1000)
+                        .put("endTime", e.endedAt() / 1000)
+                        .put("solveCount", e.solveCount());
+            }
+            case Outcome.Failed f ->
+                Replies.errorBody(f.code(), f.code().description())
+                        .put("taskId", e.id())
+                        .put("status", "failed");
+        };
+    }
 }

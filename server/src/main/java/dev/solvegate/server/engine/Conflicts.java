@@ -10,25 +10,25 @@ import java.util.function.Supplier;
  */
 final class Conflicts {
 
-  private static final int ATTEMPTS = 5;
+    private static final int ATTEMPTS = 5;
 
-  private Conflicts() {}
+    private Conflicts() {}
 
-  static <T> T retry(Supplier<T> transaction) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return transaction.get();
-      } catch (RuntimeException e) {
-        if (attempt == ATTEMPTS || !DatabaseFaults.retryableConflict(e) || DatabaseFaults.unreachable(e)) {
-          throw e;
+    static <T> T retry(Supplier<T> transaction) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return transaction.get();
+            } catch (RuntimeException e) {
+                if (attempt == ATTEMPTS || !DatabaseFaults.retryableConflict(e) || DatabaseFaults.unreachable(e)) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(ThreadLocalRandom.current().nextLong(5, 20L * attempt));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
-        try {
-          Thread.sleep(ThreadLocalRandom.current().nextLong(5, 20L * attempt));
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
-      }
     }
-  }
 }

@@ -29,107 +29,114 @@ import java.util.concurrent.TimeUnit;
  */
 final class Sweeper implements AutoCloseable {
 
-  private static final System.Logger LOG = System.getLogger(Sweeper.class.getName());
-  private static final int BATCH = 100;
+    private static final System.Logger LOG = System.getLogger(Sweeper.class.getName());
+    private static final int BATCH = 100;
 
-  private final Engine engine;
-  private final long leaseMillis;
-  private final ScheduledExecutorService timer =
-      Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("solvegate-sweeper-", 0).daemon().factory());
-  private volatile long lastRenewal;
-  /** Tasks held without a worker at the last heartbeat; touched by the heartbeat thread only. */
-  private Set<Long> suspects = Set.of();
+    private final Engine engine;
+    private final long leaseMillis;
+    private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(
+            2, Thread.ofPlatform().name("solvegate-sweeper-", 0).daemon().factory());
+    private volatile long lastRenewal;
+    /** Tasks held without a worker at the last heartbeat; touched by the heartbeat thread only. */
+    private Set<Long> suspects = Set.of();
 
-  Sweeper(Engine engine) {
-    this.engine = engine;
-    this.leaseMillis = engine.config().lease().toMillis();
-  }
+    Sweeper(Engine engine) {
+        this.engine = engine;
+        this.leaseMillis = engine.config().lease().toMillis();
+    }
 
-  long intervalMillis() {
-    return Math.clamp(leaseMillis / 2, 50, 5000);
-  }
+    long intervalMillis() {
+        return Math.clamp(leaseMillis / 2, 50, 5000);
+    }
 
-  void start() {
-    lastRenewal = engine.clock().millis();
-    long beat = Math.max(10, leaseMillis / 3);
-    timer.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
-    timer.scheduleWithFixedDelay(this::sweep, 0, intervalMillis(), TimeUnit.MILLISECONDS);
-  }
+    void start() {
+        lastRenewal = engine.clock().millis();
+        long beat = Math.max(10, leaseMillis / 3);
+        timer.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::sweep, 0, intervalMillis(), TimeUnit.MILLISECONDS);
+    }
 
-  private void heartbeat() {
-    long now = engine.clock().millis();
-    // the snapshot is taken before the database is read: every task in it was claimed (committed) before,
-    // so a task missing from the answer was really lost (or just settled by its own worker)
-    Map<Long, Worker> running = Map.copyOf(engine.running());
-    try {
-      engine.queue().renew(engine.owner(), now + leaseMillis);
-      lastRenewal = now;
-      Set<Long> mine = engine.queue().owned(engine.owner());
-      running.forEach((id, w) -> {
-        if (!mine.contains(id)) {
-          LOG.log(System.Logger.Level.INFO, "task " + id + ": no longer held by this node; abandoning it");
-          w.stop(Worker.Stop.ABANDON);
+    private void heartbeat() {
+        long now = engine.clock().millis();
+        // the snapshot is taken before the database is read: every task in it was claimed (committed) before,
+        // so a task missing from the answer was really lost (or just settled by its own worker)
+        Map<Long, Worker> running = Map.copyOf(engine.running());
+        try {
+            engine.queue().renew(engine.owner(), now + leaseMillis);
+            lastRenewal = now;
+            Set<Long> mine = engine.queue().owned(engine.owner());
+            running.forEach((id, w) -> {
+                if (!mine.contains(id)) {
+                    LOG.log(System.Logger.Level.INFO, "task " + id + ": no longer held by this node; abandoning it");
+                    w.stop(Worker.Stop.ABANDON);
+                }
+            });
+            handBackStrays(mine);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "lease heartbeat failed: " + e);
+            if (now - lastRenewal > leaseMillis - leaseMillis / 5 && !running.isEmpty()) {
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "lease about to expire: abandoning " + running.size() + " task(s)");
+                running.values().forEach(w -> w.stop(Worker.Stop.ABANDON));
+            }
         }
-      });
-      handBackStrays(mine);
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "lease heartbeat failed: " + e);
-      if (now - lastRenewal > leaseMillis - leaseMillis / 5 && !running.isEmpty()) {
-        LOG.log(System.Logger.Level.WARNING, "lease about to expire: abandoning " + running.size() + " task(s)");
-        running.values().forEach(w -> w.stop(Worker.Stop.ABANDON));
-      }
     }
-  }
 
-  /**
-   * Hands back tasks this node holds without a worker running them (a worker that could not start). A task
-   * claimed a moment ago may not have its worker registered yet, so only a task seen so twice in a row goes.
-   */
-  private void handBackStrays(Set<Long> mine) {
-    Set<Long> strays = new HashSet<>(mine);
-    strays.removeAll(engine.running().keySet());
-    for (long id : strays) {
-      if (suspects.contains(id) && engine.queue().handBack(id, engine.owner())) {
-        LOG.log(System.Logger.Level.WARNING, "task " + id + ": held without a worker; handed back");
-      }
-    }
-    suspects = strays;
-  }
-
-  private void sweep() {
-    try {
-      long now = engine.clock().millis();
-      long solveMillis = engine.solveTimeout().toMillis();
-      List<TaskQueue.Expired> expired = engine.queue().expired(now, BATCH);
-      for (TaskQueue.Expired x : expired) {
-        if (now + solveMillis <= x.deadline()) {
-          if (engine.queue().requeueExpired(x.id(), now)) {
-            LOG.log(System.Logger.Level.INFO, "task " + x.id() + ": lease expired, re-queued");
-          }
-        } else {
-          engine.settlement().settle(x.id(), Outcome.failed(ErrorCode.ERROR_TASK_CANCELLED),
-              Settlement.Guard.orphaned(now)).ifPresent(engine::ended);
+    /**
+     * Hands back tasks this node holds without a worker running them (a worker that could not start). A task
+     * claimed a moment ago may not have its worker registered yet, so only a task seen so twice in a row goes.
+     */
+    private void handBackStrays(Set<Long> mine) {
+        Set<Long> strays = new HashSet<>(mine);
+        strays.removeAll(engine.running().keySet());
+        for (long id : strays) {
+            if (suspects.contains(id) && engine.queue().handBack(id, engine.owner())) {
+                LOG.log(System.Logger.Level.WARNING, "task " + id + ": held without a worker; handed back");
+            }
         }
-      }
-      for (long id : engine.queue().overdue(now, BATCH)) {
-        engine.settlement().settle(id, Outcome.failed(ErrorCode.ERROR_TASK_TIMEOUT), Settlement.Guard.overdue(now))
-            .ifPresent(engine::ended);
-      }
-      engine.queue().reap(now - engine.config().resultTtl().toMillis(), 1000);
-      engine.queue().forgetNodes(now - 100 * leaseMillis);
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "sweep failed: " + e);
+        suspects = strays;
     }
-    engine.wake();
-  }
 
-  @Override
-  public void close() {
-    timer.shutdownNow();
-    try {
-      timer.awaitTermination(2, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    private void sweep() {
+        try {
+            long now = engine.clock().millis();
+            long solveMillis = engine.solveTimeout().toMillis();
+            List<TaskQueue.Expired> expired = engine.queue().expired(now, BATCH);
+            for (TaskQueue.Expired x : expired) {
+                if (now + solveMillis <= x.deadline()) {
+                    if (engine.queue().requeueExpired(x.id(), now)) {
+                        LOG.log(System.Logger.Level.INFO, "task " + x.id() + ": lease expired, re-queued");
+                    }
+                } else {
+                    engine.settlement()
+                            .settle(
+                                    x.id(),
+                                    Outcome.failed(ErrorCode.ERROR_TASK_CANCELLED),
+                                    Settlement.Guard.orphaned(now))
+                            .ifPresent(engine::ended);
+                }
+            }
+            for (long id : engine.queue().overdue(now, BATCH)) {
+                engine.settlement()
+                        .settle(id, Outcome.failed(ErrorCode.ERROR_TASK_TIMEOUT), Settlement.Guard.overdue(now))
+                        .ifPresent(engine::ended);
+            }
+            engine.queue().reap(now - engine.config().resultTtl().toMillis(), 1000);
+            engine.queue().forgetNodes(now - 100 * leaseMillis);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "sweep failed: " + e);
+        }
+        engine.wake();
     }
-  }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        try {
+            timer.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -8,27 +8,27 @@ package dev.solvegate.server.engine;
  */
 final class Wakeup {
 
-  private long generation;
+    private long generation;
 
-  synchronized long generation() {
-    return generation;
-  }
-
-  /** Wakes every waiter; cheap, callable from request threads. */
-  synchronized void signal() {
-    generation++;
-    notifyAll();
-  }
-
-  /** Waits until the generation differs from {@code seen} or {@code timeoutMillis} pass. */
-  synchronized void await(long seen, long timeoutMillis) throws InterruptedException {
-    long end = System.nanoTime() + timeoutMillis * 1_000_000L;
-    while (generation == seen) {
-      long left = (end - System.nanoTime()) / 1_000_000L;
-      if (left <= 0) {
-        return;
-      }
-      wait(left);
+    synchronized long generation() {
+        return generation;
     }
-  }
+
+    /** Wakes every waiter; cheap, callable from request threads. */
+    synchronized void signal() {
+        generation++;
+        notifyAll();
+    }
+
+    /** Waits until the generation differs from {@code seen} or {@code timeoutMillis} pass. */
+    synchronized void await(long seen, long timeoutMillis) throws InterruptedException {
+        long end = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (generation == seen) {
+            long left = (end - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) {
+                return;
+            }
+            wait(left);
+        }
+    }
 }

@@ -31,163 +31,176 @@ import java.util.concurrent.TimeoutException;
  */
 final class Worker {
 
-  /** Why a worker gives its task up. */
-  enum Stop {
-    HAND_BACK,
-    ABANDON
-  }
+    /** Why a worker gives its task up. */
+    enum Stop {
+        HAND_BACK,
+        ABANDON
+    }
 
-  private static final System.Logger LOG = System.getLogger(Worker.class.getName());
+    private static final System.Logger LOG = System.getLogger(Worker.class.getName());
 
-  private final Engine engine;
-  private final ClaimedTask task;
-  private final CountDownLatch stopped = new CountDownLatch(1);
-  private volatile Stop stop;
-  private volatile Attempt current;
+    private final Engine engine;
+    private final ClaimedTask task;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile Stop stop;
+    private volatile Attempt current;
 
-  Worker(Engine engine, ClaimedTask task) {
-    this.engine = engine;
-    this.task = task;
-  }
+    Worker(Engine engine, ClaimedTask task) {
+        this.engine = engine;
+        this.task = task;
+    }
 
-  long taskId() {
-    return task.id();
-  }
+    long taskId() {
+        return task.id();
+    }
 
-  /** Asks the worker to give its task up; the running attempt is cancelled at once. */
-  void stop(Stop reason) {
-    if (stop == null) {
-      stop = reason;
+    /** Asks the worker to give its task up; the running attempt is cancelled at once. */
+    void stop(Stop reason) {
+        if (stop == null) {
+            stop = reason;
+        }
+        stopped.countDown();
+        Attempt a = current;
+        if (a != null) {
+            a.cancel();
+        }
     }
-    stopped.countDown();
-    Attempt a = current;
-    if (a != null) {
-      a.cancel();
-    }
-  }
 
-  void run() {
-    Outcome outcome;
-    try {
-      outcome = solve();
-    } catch (Stopped s) {
-      giveUp();
-      return;
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "task " + task.id() + ": could not be run", e);
-      outcome = Outcome.failed(ErrorCode.ERROR_TASK_EXCEPTION);
+    void run() {
+        Outcome outcome;
+        try {
+            outcome = solve();
+        } catch (Stopped s) {
+            giveUp();
+            return;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "task " + task.id() + ": could not be run", e);
+            outcome = Outcome.failed(ErrorCode.ERROR_TASK_EXCEPTION);
+        }
+        if (stop == Stop.ABANDON) {
+            return;
+        }
+        Outcome end = outcome;
+        try {
+            Optional<Settlement.Ended> ended =
+                    engine.db(() -> engine.settlement().settle(task.id(), end, Settlement.Guard.owner(engine.owner())));
+            ended.ifPresent(engine::ended);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "task " + task.id() + ": not settled; its lease will expire", e);
+        }
     }
-    if (stop == Stop.ABANDON) {
-      return;
-    }
-    Outcome end = outcome;
-    try {
-      Optional<Settlement.Ended> ended = engine.db(() -> engine.settlement().settle(task.id(), end,
-          Settlement.Guard.owner(engine.owner())));
-      ended.ifPresent(engine::ended);
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "task " + task.id() + ": not settled; its lease will expire", e);
-    }
-  }
 
-  private Outcome solve() throws Stopped {
-    Solver solver = engine.solvers().find(task.solver()).orElse(null);
-    if (solver == null) {
-      LOG.log(System.Logger.Level.WARNING, "task " + task.id() + ": no solver " + task.solver() + " on this node");
-      return Outcome.failed(ErrorCode.ERROR_TASK_EXCEPTION);
+    private Outcome solve() throws Stopped {
+        Solver solver = engine.solvers().find(task.solver()).orElse(null);
+        if (solver == null) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "task " + task.id() + ": no solver " + task.solver() + " on this node");
+            return Outcome.failed(ErrorCode.ERROR_TASK_EXCEPTION);
+        }
+        NewTask request = TaskCodec.decode(task.request());
+        SolverSettings settings = Solvers.settings(task.settings());
+        SolveTask solveTask = new SolveTask(
+                task.id(),
+                request.websiteUrl(),
+                request.websitePublicKey(),
+                request.websiteSubdomain(),
+                request.data(),
+                request.headers(),
+                request.userAgent());
+        long solveMillis = engine.solveTimeout().toMillis();
+        long pause = Math.min(1000, solveMillis / 4);
+        while (true) {
+            long start = engine.clock().millis();
+            if (start >= task.deadline()) {
+                return Outcome.failed(ErrorCode.ERROR_TASK_TIMEOUT);
+            }
+            boolean cutByTask = task.deadline() < start + solveMillis;
+            long end = Math.min(start + solveMillis, task.deadline());
+            Attempt attempt =
+                    new Attempt(engine.dialer(), request, solveTask, solver, settings, Instant.ofEpochMilli(end));
+            Outcome outcome = attempt(attempt, end, cutByTask);
+            engine.metrics()
+                    .attempt(solver.id(), outcome.label(), engine.clock().millis() - start);
+            if (!outcome.retryable() || engine.clock().millis() + pause + solveMillis > task.deadline()) {
+                return outcome;
+            }
+            if (pauseInterrupted(pause) || engine.draining()) {
+                throw new Stopped();
+            }
+            if (engine.clock().millis() + solveMillis > task.deadline()) {
+                return outcome; // the pause ran long (a loaded node): no whole attempt fits any more
+            }
+            boolean owned;
+            try {
+                owned = engine.db(() -> Conflicts.retry(() -> engine.queue().startAttempt(task.id(), engine.owner())));
+            } catch (RuntimeException e) {
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "task " + task.id() + ": retry not recorded; ending with the last outcome",
+                        e);
+                return outcome;
+            }
+            if (!owned) {
+                stop(Stop.ABANDON);
+                throw new Stopped();
+            }
+        }
     }
-    NewTask request = TaskCodec.decode(task.request());
-    SolverSettings settings = Solvers.settings(task.settings());
-    SolveTask solveTask = new SolveTask(task.id(), request.websiteUrl(), request.websitePublicKey(),
-        request.websiteSubdomain(), request.data(), request.headers(), request.userAgent());
-    long solveMillis = engine.solveTimeout().toMillis();
-    long pause = Math.min(1000, solveMillis / 4);
-    while (true) {
-      long start = engine.clock().millis();
-      if (start >= task.deadline()) {
-        return Outcome.failed(ErrorCode.ERROR_TASK_TIMEOUT);
-      }
-      boolean cutByTask = task.deadline() < start + solveMillis;
-      long end = Math.min(start + solveMillis, task.deadline());
-      Attempt attempt = new Attempt(engine.dialer(), request, solveTask, solver, settings, Instant.ofEpochMilli(end));
-      Outcome outcome = attempt(attempt, end, cutByTask);
-      engine.metrics().attempt(solver.id(), outcome.label(), engine.clock().millis() - start);
-      if (!outcome.retryable() || engine.clock().millis() + pause + solveMillis > task.deadline()) {
-        return outcome;
-      }
-      if (pauseInterrupted(pause) || engine.draining()) {
-        throw new Stopped();
-      }
-      if (engine.clock().millis() + solveMillis > task.deadline()) {
-        return outcome; // the pause ran long (a loaded node): no whole attempt fits any more
-      }
-      boolean owned;
-      try {
-        owned = engine.db(() -> Conflicts.retry(() -> engine.queue().startAttempt(task.id(), engine.owner())));
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "task " + task.id() + ": retry not recorded; ending with the last outcome", e);
-        return outcome;
-      }
-      if (!owned) {
-        stop(Stop.ABANDON);
-        throw new Stopped();
-      }
-    }
-  }
 
-  /** Waits {@code millis} before a retry; true when told to stop meanwhile. */
-  private boolean pauseInterrupted(long millis) throws Stopped {
-    try {
-      return stopped.await(millis, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new Stopped();
+    /** Waits {@code millis} before a retry; true when told to stop meanwhile. */
+    private boolean pauseInterrupted(long millis) throws Stopped {
+        try {
+            return stopped.await(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Stopped();
+        }
     }
-  }
 
-  private Outcome attempt(Attempt attempt, long end, boolean cutByTask) throws Stopped {
-    current = attempt;
-    if (stop != null) {
-      attempt.cancel();
-      throw new Stopped();
+    private Outcome attempt(Attempt attempt, long end, boolean cutByTask) throws Stopped {
+        current = attempt;
+        if (stop != null) {
+            attempt.cancel();
+            throw new Stopped();
+        }
+        attempt.start(task.id());
+        try {
+            long wait = Math.max(0, end - engine.clock().millis());
+            return attempt.result().get(wait, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return Outcome.failed(cutByTask ? ErrorCode.ERROR_TASK_TIMEOUT : ErrorCode.ERROR_SOLVE_TIMEOUT);
+        } catch (CancellationException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new Stopped();
+        } catch (ExecutionException e) {
+            LOG.log(System.Logger.Level.WARNING, "task " + task.id() + ": attempt failed", e.getCause());
+            return Outcome.failed(ErrorCode.ERROR_TASK_EXCEPTION);
+        } finally {
+            attempt.cancel();
+            current = null;
+        }
     }
-    attempt.start(task.id());
-    try {
-      long wait = Math.max(0, end - engine.clock().millis());
-      return attempt.result().get(wait, TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      return Outcome.failed(cutByTask ? ErrorCode.ERROR_TASK_TIMEOUT : ErrorCode.ERROR_SOLVE_TIMEOUT);
-    } catch (CancellationException | InterruptedException e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      throw new Stopped();
-    } catch (ExecutionException e) {
-      LOG.log(System.Logger.Level.WARNING, "task " + task.id() + ": attempt failed", e.getCause());
-      return Outcome.failed(ErrorCode.ERROR_TASK_EXCEPTION);
-    } finally {
-      attempt.cancel();
-      current = null;
-    }
-  }
 
-  private void giveUp() {
-    if (stop != Stop.HAND_BACK && !engine.draining()) {
-      return;
+    private void giveUp() {
+        if (stop != Stop.HAND_BACK && !engine.draining()) {
+            return;
+        }
+        try {
+            if (engine.db(() -> Conflicts.retry(() -> engine.queue().handBack(task.id(), engine.owner())))) {
+                LOG.log(System.Logger.Level.INFO, "task " + task.id() + ": handed back to the queue");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "task " + task.id() + ": not handed back; its lease will expire", e);
+        }
     }
-    try {
-      if (engine.db(() -> Conflicts.retry(() -> engine.queue().handBack(task.id(), engine.owner())))) {
-        LOG.log(System.Logger.Level.INFO, "task " + task.id() + ": handed back to the queue");
-      }
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "task " + task.id() + ": not handed back; its lease will expire", e);
-    }
-  }
 
-  /** The worker was told to stop before its task ended. */
-  private static final class Stopped extends Exception {
-    Stopped() {
-      super(null, null, false, false);
+    /** The worker was told to stop before its task ended. */
+    private static final class Stopped extends Exception {
+        Stopped() {
+            super(null, null, false, false);
+        }
     }
-  }
 }

@@ -19,79 +19,90 @@ import java.util.function.LongSupplier;
  */
 public final class Metrics {
 
-  private static final System.Logger LOG = System.getLogger(Metrics.class.getName());
+    private static final System.Logger LOG = System.getLogger(Metrics.class.getName());
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final Timer claimDelay = Timer.builder("solvegate.task.start.delay")
-      .description("time from acceptance to a worker claiming the task")
-      .publishPercentileHistogram()
-      .maximumExpectedValue(Duration.ofMinutes(5))
-      .register(registry);
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Timer claimDelay = Timer.builder("solvegate.task.start.delay")
+            .description("time from acceptance to a worker claiming the task")
+            .publishPercentileHistogram()
+            .maximumExpectedValue(Duration.ofMinutes(5))
+            .register(registry);
 
-  /** Records one public API request: {@code method} is the API method (or {@code other}), {@code status} HTTP. */
-  public void request(String method, int status, long nanos) {
-    Timer.builder("solvegate.http.requests")
-        .description("public API requests by method and HTTP status")
-        .tag("method", method)
-        .tag("status", Integer.toString(status))
-        .publishPercentileHistogram()
-        .maximumExpectedValue(Duration.ofSeconds(10))
-        .register(registry)
-        .record(nanos, TimeUnit.NANOSECONDS);
-  }
-
-  /** A worker claimed a task {@code millis} after it was accepted. */
-  public void claimed(long millis) {
-    claimDelay.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
-  }
-
-  /** One solve attempt of {@code solver} ended with {@code outcome} ({@code ready} or an error code). */
-  public void attempt(String solver, String outcome, long millis) {
-    Timer.builder("solvegate.solve.duration")
-        .description("solve attempts by solver and outcome")
-        .tag("solver", solver)
-        .tag("outcome", outcome)
-        .publishPercentileHistogram()
-        .maximumExpectedValue(Duration.ofMinutes(5))
-        .register(registry)
-        .record(Math.max(0, millis), TimeUnit.MILLISECONDS);
-  }
-
-  /** A task ended with {@code code} ({@code ready} or an error code), {@code millis} after acceptance. */
-  public void ended(String code, long millis) {
-    Counter.builder("solvegate.tasks.ended").description("ended tasks by outcome").tag("code", code)
-        .register(registry).increment();
-    Timer.builder("solvegate.task.duration").description("acceptance to end, by outcome").tag("code", code)
-        .publishPercentileHistogram()
-        .maximumExpectedValue(Duration.ofMinutes(10))
-        .register(registry)
-        .record(Math.max(0, millis), TimeUnit.MILLISECONDS);
-  }
-
-  /** Registers the engine's gauges: busy workers, utilisation, queue depth and in-flight tasks (all nodes). */
-  public void engineGauges(IntSupplier busy, int workers, LongSupplier queued, LongSupplier inFlight) {
-    Gauge.builder("solvegate.workers.busy", busy::getAsInt).description("solves running on this node")
-        .register(registry);
-    Gauge.builder("solvegate.workers.max", () -> workers).description("SOLVEGATE_WORKERS").register(registry);
-    Gauge.builder("solvegate.workers.utilisation", () -> busy.getAsInt() / (double) workers)
-        .description("busy workers / SOLVEGATE_WORKERS on this node").register(registry);
-    Gauge.builder("solvegate.queue.depth", () -> count(queued)).description("queued tasks, all nodes")
-        .register(registry);
-    Gauge.builder("solvegate.tasks.inflight", () -> count(inFlight))
-        .description("accepted tasks not yet ended, all nodes").register(registry);
-  }
-
-  private static double count(LongSupplier s) {
-    try {
-      return s.getAsLong();
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.DEBUG, "gauge query failed: " + e);
-      return Double.NaN;
+    /** Records one public API request: {@code method} is the API method (or {@code other}), {@code status} HTTP. */
+    public void request(String method, int status, long nanos) {
+        Timer.builder("solvegate.http.requests")
+                .description("public API requests by method and HTTP status")
+                .tag("method", method)
+                .tag("status", Integer.toString(status))
+                .publishPercentileHistogram()
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
-  }
 
-  /** The Prometheus text exposition. */
-  public String scrape() {
-    return registry.scrape();
-  }
+    /** A worker claimed a task {@code millis} after it was accepted. */
+    public void claimed(long millis) {
+        claimDelay.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
+    }
+
+    /** One solve attempt of {@code solver} ended with {@code outcome} ({@code ready} or an error code). */
+    public void attempt(String solver, String outcome, long millis) {
+        Timer.builder("solvegate.solve.duration")
+                .description("solve attempts by solver and outcome")
+                .tag("solver", solver)
+                .tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .maximumExpectedValue(Duration.ofMinutes(5))
+                .register(registry)
+                .record(Math.max(0, millis), TimeUnit.MILLISECONDS);
+    }
+
+    /** A task ended with {@code code} ({@code ready} or an error code), {@code millis} after acceptance. */
+    public void ended(String code, long millis) {
+        Counter.builder("solvegate.tasks.ended")
+                .description("ended tasks by outcome")
+                .tag("code", code)
+                .register(registry)
+                .increment();
+        Timer.builder("solvegate.task.duration")
+                .description("acceptance to end, by outcome")
+                .tag("code", code)
+                .publishPercentileHistogram()
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry)
+                .record(Math.max(0, millis), TimeUnit.MILLISECONDS);
+    }
+
+    /** Registers the engine's gauges: busy workers, utilisation, queue depth and in-flight tasks (all nodes). */
+    public void engineGauges(IntSupplier busy, int workers, LongSupplier queued, LongSupplier inFlight) {
+        Gauge.builder("solvegate.workers.busy", busy::getAsInt)
+                .description("solves running on this node")
+                .register(registry);
+        Gauge.builder("solvegate.workers.max", () -> workers)
+                .description("SOLVEGATE_WORKERS")
+                .register(registry);
+        Gauge.builder("solvegate.workers.utilisation", () -> busy.getAsInt() / (double) workers)
+                .description("busy workers / SOLVEGATE_WORKERS on this node")
+                .register(registry);
+        Gauge.builder("solvegate.queue.depth", () -> count(queued))
+                .description("queued tasks, all nodes")
+                .register(registry);
+        Gauge.builder("solvegate.tasks.inflight", () -> count(inFlight))
+                .description("accepted tasks not yet ended, all nodes")
+                .register(registry);
+    }
+
+    private static double count(LongSupplier s) {
+        try {
+            return s.getAsLong();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "gauge query failed: " + e);
+            return Double.NaN;
+        }
+    }
+
+    /** The Prometheus text exposition. */
+    public String scrape() {
+        return registry.scrape();
+    }
 }

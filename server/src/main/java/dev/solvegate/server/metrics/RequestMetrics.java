@@ -14,28 +14,29 @@ import java.util.Set;
  */
 public final class RequestMetrics implements Filter {
 
-  private static final Set<String> METHODS = Set.of("createTask", "getTaskResult", "getBalance", "healthz", "readyz");
+    private static final Set<String> METHODS = Set.of("createTask", "getTaskResult", "getBalance", "healthz", "readyz");
 
-  private final Metrics metrics;
+    private final Metrics metrics;
 
-  public RequestMetrics(Metrics metrics) {
-    this.metrics = metrics;
-  }
-
-  @Override
-  public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-    long start = System.nanoTime();
-    try {
-      chain.proceed();
-    } finally {
-      metrics.request(method(req.prologue().uriPath().path()), res.status().code(), System.nanoTime() - start);
+    public RequestMetrics(Metrics metrics) {
+        this.metrics = metrics;
     }
-  }
 
-  static String method(String path) {
-    String p = path.startsWith("/") ? path.substring(1) : path;
-    int slash = p.indexOf('/');
-    String first = slash < 0 ? p : p.substring(0, slash);
-    return METHODS.contains(first) ? first : "other";
-  }
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        long start = System.nanoTime();
+        try {
+            chain.proceed();
+        } finally {
+            metrics.request(
+                    method(req.prologue().uriPath().path()), res.status().code(), System.nanoTime() - start);
+        }
+    }
+
+    static String method(String path) {
+        String p = path.startsWith("/") ? path.substring(1) : path;
+        int slash = p.indexOf('/');
+        String first = slash < 0 ? p : p.substring(0, slash);
+        return METHODS.contains(first) ? first : "other";
+    }
 }

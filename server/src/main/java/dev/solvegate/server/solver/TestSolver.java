@@ -21,43 +21,44 @@ import java.util.HexFormat;
  */
 public final class TestSolver implements Solver {
 
-  private static final SecureRandom RANDOM = new SecureRandom();
+    private static final SecureRandom RANDOM = new SecureRandom();
 
-  @Override
-  public String id() {
-    return "test";
-  }
-
-  @Override
-  public boolean hasCapacity(SolverSettings settings) {
-    return !Boolean.FALSE.equals(settings.values().get("capacity"));
-  }
-
-  @Override
-  public SolveResult solve(SolveTask task, SolveContext context) throws Exception {
-    String outcome = context.settings().string("outcome").orElse("token");
-    long delay = context.settings().number("delayMs").orElse(0L);
-    if (delay > 0) {
-      Thread.sleep(delay);
+    @Override
+    public String id() {
+        return "test";
     }
-    return switch (outcome) {
-      case "token" -> SolveResult.solved(token(task.taskId()));
-      case "unsolvable" -> SolveResult.failed(Failure.UNSOLVABLE, "test solver: unsolvable");
-      case "processing-image" -> SolveResult.failed(Failure.PROCESSING_IMAGE, "test solver: image processing timed out");
-      case "fingerprint-unavailable" ->
-          SolveResult.failed(Failure.FINGERPRINT_UNAVAILABLE, "test solver: no client profile available");
-      case "exception" -> throw new IllegalStateException("test solver: exception outcome");
-      case "hang" -> {
-        Thread.sleep(Long.MAX_VALUE);
-        throw new IllegalStateException("unreachable");
-      }
-      default -> throw new IllegalArgumentException("test solver: unknown outcome " + outcome);
-    };
-  }
 
-  private static String token(long taskId) {
-    byte[] nonce = new byte[8];
-    RANDOM.nextBytes(nonce);
-    return "test-" + taskId + "-" + HexFormat.of().formatHex(nonce);
-  }
+    @Override
+    public boolean hasCapacity(SolverSettings settings) {
+        return !Boolean.FALSE.equals(settings.values().get("capacity"));
+    }
+
+    @Override
+    public SolveResult solve(SolveTask task, SolveContext context) throws Exception {
+        String outcome = context.settings().string("outcome").orElse("token");
+        long delay = context.settings().number("delayMs").orElse(0L);
+        if (delay > 0) {
+            Thread.sleep(delay);
+        }
+        return switch (outcome) {
+            case "token" -> SolveResult.solved(token(task.taskId()));
+            case "unsolvable" -> SolveResult.failed(Failure.UNSOLVABLE, "test solver: unsolvable");
+            case "processing-image" ->
+                SolveResult.failed(Failure.PROCESSING_IMAGE, "test solver: image processing timed out");
+            case "fingerprint-unavailable" ->
+                SolveResult.failed(Failure.FINGERPRINT_UNAVAILABLE, "test solver: no client profile available");
+            case "exception" -> throw new IllegalStateException("test solver: exception outcome");
+            case "hang" -> {
+                Thread.sleep(Long.MAX_VALUE);
+                throw new IllegalStateException("unreachable");
+            }
+            default -> throw new IllegalArgumentException("test solver: unknown outcome " + outcome);
+        };
+    }
+
+    private static String token(long taskId) {
+        byte[] nonce = new byte[8];
+        RANDOM.nextBytes(nonce);
+        return "test-" + taskId + "-" + HexFormat.of().formatHex(nonce);
+    }
 }

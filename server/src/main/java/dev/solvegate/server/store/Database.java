@@ -16,65 +16,69 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class Database implements AutoCloseable {
 
-  private final HikariDataSource dataSource;
-  private final Jdbi jdbi;
-  private final boolean postgres;
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+    private final boolean postgres;
 
-  private Database(HikariDataSource dataSource, boolean postgres) {
-    this.dataSource = dataSource;
-    this.jdbi = Jdbi.create(dataSource);
-    this.postgres = postgres;
-  }
-
-  /** Opens the pool and migrates the schema; fails fast when the database cannot be reached. */
-  public static Database open(Config config) {
-    return open(config.dbUrl(), config.dbUser(), config.dbPassword(), 32);
-  }
-
-  /** Opens a pool of at most {@code poolSize} connections and migrates the schema. */
-  public static Database open(String url, String user, String password, int poolSize) {
-    boolean postgres = url.startsWith("jdbc:postgresql:");
-    HikariConfig hc = new HikariConfig();
-    hc.setPoolName("solvegate");
-    hc.setJdbcUrl(url);
-    hc.setUsername(user);
-    hc.setPassword(password);
-    hc.setMaximumPoolSize(poolSize);
-    hc.setMinimumIdle(Math.min(4, poolSize));
-    hc.setConnectionTimeout(1500);
-    hc.setValidationTimeout(1000);
-    hc.setInitializationFailTimeout(5000);
-    if (postgres) {
-      hc.addDataSourceProperty("connectTimeout", "2");
-      hc.addDataSourceProperty("socketTimeout", "10");
-      hc.addDataSourceProperty("tcpKeepAlive", "true");
-      hc.addDataSourceProperty("options", "-c lock_timeout=1000");
+    private Database(HikariDataSource dataSource, boolean postgres) {
+        this.dataSource = dataSource;
+        this.jdbi = Jdbi.create(dataSource);
+        this.postgres = postgres;
     }
-    HikariDataSource ds = new HikariDataSource(hc);
-    try {
-      Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-    } catch (RuntimeException e) {
-      ds.close();
-      throw e;
+
+    /** Opens the pool and migrates the schema; fails fast when the database cannot be reached. */
+    public static Database open(Config config) {
+        return open(config.dbUrl(), config.dbUser(), config.dbPassword(), 32);
     }
-    return new Database(ds, postgres);
-  }
 
-  public Jdbi jdbi() {
-    return jdbi;
-  }
+    /** Opens a pool of at most {@code poolSize} connections and migrates the schema. */
+    public static Database open(String url, String user, String password, int poolSize) {
+        boolean postgres = url.startsWith("jdbc:postgresql:");
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("solvegate");
+        hc.setJdbcUrl(url);
+        hc.setUsername(user);
+        hc.setPassword(password);
+        hc.setMaximumPoolSize(poolSize);
+        hc.setMinimumIdle(Math.min(4, poolSize));
+        hc.setConnectionTimeout(1500);
+        hc.setValidationTimeout(1000);
+        hc.setInitializationFailTimeout(5000);
+        if (postgres) {
+            hc.addDataSourceProperty("connectTimeout", "2");
+            hc.addDataSourceProperty("socketTimeout", "10");
+            hc.addDataSourceProperty("tcpKeepAlive", "true");
+            hc.addDataSourceProperty("options", "-c lock_timeout=1000");
+        }
+        HikariDataSource ds = new HikariDataSource(hc);
+        try {
+            Flyway.configure()
+                    .dataSource(ds)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+        return new Database(ds, postgres);
+    }
 
-  public DataSource dataSource() {
-    return dataSource;
-  }
+    public Jdbi jdbi() {
+        return jdbi;
+    }
 
-  /** Whether this is PostgreSQL (else the embedded H2). */
-  public boolean postgres() {
-    return postgres;
-  }
+    public DataSource dataSource() {
+        return dataSource;
+    }
 
-  @Override
-  public void close() {
-    dataSource.close();
-  }
+    /** Whether this is PostgreSQL (else the embedded H2). */
+    public boolean postgres() {
+        return postgres;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
 }

@@ -16,16 +16,16 @@ import java.util.Map;
  * @param callbackUrl where to POST the result, or null
  */
 public record NewTask(
-    String websiteUrl,
-    String websitePublicKey,
-    String websiteSubdomain,
-    ProxyEndpoint proxy,
-    String data,
-    Map<String, String> headers,
-    String userAgent,
-    String callbackUrl) {
+        String websiteUrl,
+        String websitePublicKey,
+        String websiteSubdomain,
+        ProxyEndpoint proxy,
+        String data,
+        Map<String, String> headers,
+        String userAgent,
+        String callbackUrl) {
 
-  public NewTask {
-    headers = Map.copyOf(headers);
-  }
+    public NewTask {
+        headers = Map.copyOf(headers);
+    }
 }

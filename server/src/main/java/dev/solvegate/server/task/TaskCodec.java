@@ -15,44 +15,46 @@ import java.util.Map;
  */
 public final class TaskCodec {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-  private TaskCodec() {}
+    private TaskCodec() {}
 
-  public static String encode(NewTask t) {
-    ObjectNode o = JSON.createObjectNode();
-    o.put("websiteURL", t.websiteUrl());
-    o.put("websitePublicKey", t.websitePublicKey());
-    o.put("websiteSubdomain", t.websiteSubdomain());
-    o.put("proxy", t.proxy().toUri());
-    o.put("data", t.data());
-    ObjectNode headers = o.putObject("headers");
-    t.headers().forEach(headers::put);
-    o.put("userAgent", t.userAgent());
-    o.put("callbackUrl", t.callbackUrl());
-    return o.toString();
-  }
-
-  /** Reads a stored task back. @throws IllegalStateException when the stored text is not one we wrote */
-  public static NewTask decode(String text) {
-    try {
-      JsonNode o = JSON.readTree(text);
-      if (!(ProxyParser.parse(o.path("proxy").asText()) instanceof ProxyParse.Parsed parsed)) {
-        throw new IllegalStateException("stored proxy does not parse");
-      }
-      Map<String, String> headers = new LinkedHashMap<>();
-      o.path("headers").properties().forEach(e -> headers.put(e.getKey(), e.getValue().asText()));
-      return new NewTask(
-          o.path("websiteURL").asText(),
-          o.path("websitePublicKey").asText(),
-          o.path("websiteSubdomain").asText(),
-          parsed.endpoint(),
-          o.path("data").asText("{}"),
-          headers,
-          o.path("userAgent").isTextual() ? o.path("userAgent").asText() : null,
-          o.path("callbackUrl").isTextual() ? o.path("callbackUrl").asText() : null);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("stored task is not JSON", e);
+    public static String encode(NewTask t) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("websiteURL", t.websiteUrl());
+        o.put("websitePublicKey", t.websitePublicKey());
+        o.put("websiteSubdomain", t.websiteSubdomain());
+        o.put("proxy", t.proxy().toUri());
+        o.put("data", t.data());
+        ObjectNode headers = o.putObject("headers");
+        t.headers().forEach(headers::put);
+        o.put("userAgent", t.userAgent());
+        o.put("callbackUrl", t.callbackUrl());
+        return o.toString();
     }
-  }
+
+    /** Reads a stored task back. @throws IllegalStateException when the stored text is not one we wrote */
+    public static NewTask decode(String text) {
+        try {
+            JsonNode o = JSON.readTree(text);
+            if (!(ProxyParser.parse(o.path("proxy").asText()) instanceof ProxyParse.Parsed parsed)) {
+                throw new IllegalStateException("stored proxy does not parse");
+            }
+            Map<String, String> headers = new LinkedHashMap<>();
+            o.path("headers")
+                    .properties()
+                    .forEach(e -> headers.put(e.getKey(), e.getValue().asText()));
+            return new NewTask(
+                    o.path("websiteURL").asText(),
+                    o.path("websitePublicKey").asText(),
+                    o.path("websiteSubdomain").asText(),
+                    parsed.endpoint(),
+                    o.path("data").asText("{}"),
+                    headers,
+                    o.path("userAgent").isTextual() ? o.path("userAgent").asText() : null,
+                    o.path("callbackUrl").isTextual() ? o.path("callbackUrl").asText() : null);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored task is not JSON", e);
+        }
+    }
 }

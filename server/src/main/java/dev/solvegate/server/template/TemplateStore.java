@@ -10,51 +10,56 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class TemplateStore {
 
-  /**
-   * @param publicKey lower-case UUID
-   * @param solver a solver id
-   * @param settings the solver's settings as a JSON object text
-   */
-  public record Template(String publicKey, String solver, String settings) {}
+    /**
+     * @param publicKey lower-case UUID
+     * @param solver a solver id
+     * @param settings the solver's settings as a JSON object text
+     */
+    public record Template(String publicKey, String solver, String settings) {}
 
-  private final Jdbi jdbi;
-  private final Clock clock;
+    private final Jdbi jdbi;
+    private final Clock clock;
 
-  public TemplateStore(Jdbi jdbi, Clock clock) {
-    this.jdbi = jdbi;
-    this.clock = clock;
-  }
+    public TemplateStore(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
 
-  public Optional<Template> find(String publicKey) {
-    return jdbi.withHandle(h -> h.createQuery("SELECT public_key, solver, settings FROM templates WHERE public_key = :k")
-        .bind("k", publicKey)
-        .map((rs, ctx) -> new Template(rs.getString(1), rs.getString(2), rs.getString(3)))
-        .findOne());
-  }
+    public Optional<Template> find(String publicKey) {
+        return jdbi.withHandle(
+                h -> h.createQuery("SELECT public_key, solver, settings FROM templates WHERE public_key = :k")
+                        .bind("k", publicKey)
+                        .map((rs, ctx) -> new Template(rs.getString(1), rs.getString(2), rs.getString(3)))
+                        .findOne());
+    }
 
-  /** Creates or replaces the template of {@code t.publicKey()}. */
-  public void put(Template t) {
-    jdbi.useTransaction(h -> {
-      int n = h.createUpdate("UPDATE templates SET solver = :s, settings = :j, updated_at = :now WHERE public_key = :k")
-          .bind("k", t.publicKey())
-          .bind("s", t.solver())
-          .bind("j", t.settings())
-          .bind("now", clock.millis())
-          .execute();
-      if (n == 0) {
-        h.createUpdate("INSERT INTO templates (public_key, solver, settings, updated_at) VALUES (:k, :s, :j, :now)")
-            .bind("k", t.publicKey())
-            .bind("s", t.solver())
-            .bind("j", t.settings())
-            .bind("now", clock.millis())
-            .execute();
-      }
-    });
-  }
+    /** Creates or replaces the template of {@code t.publicKey()}. */
+    public void put(Template t) {
+        jdbi.useTransaction(h -> {
+            int n = h.createUpdate(
+                            "UPDATE templates SET solver = :s, settings = :j, updated_at = :now WHERE public_key = :k")
+                    .bind("k", t.publicKey())
+                    .bind("s", t.solver())
+                    .bind("j", t.settings())
+                    .bind("now", clock.millis())
+                    .execute();
+            if (n == 0) {
+                h.createUpdate(
+                                "INSERT INTO templates (public_key, solver, settings, updated_at) VALUES (:k, :s, :j, :now)")
+                        .bind("k", t.publicKey())
+                        .bind("s", t.solver())
+                        .bind("j", t.settings())
+                        .bind("now", clock.millis())
+                        .execute();
+            }
+        });
+    }
 
-  /** Removes a template; false when there was none. */
-  public boolean delete(String publicKey) {
-    return jdbi.withHandle(h -> h.createUpdate("DELETE FROM templates WHERE public_key = :k").bind("k", publicKey).execute())
-        == 1;
-  }
+    /** Removes a template; false when there was none. */
+    public boolean delete(String publicKey) {
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM templates WHERE public_key = :k")
+                        .bind("k", publicKey)
+                        .execute())
+                == 1;
+    }
 }

@@ -11,18 +11,18 @@ import org.junit.jupiter.api.Test;
 /** {@code SOLVEGATE_ERROR_STATUS=200}: errors keep their body and Retry-After but travel with HTTP 200. */
 class CompatibilityModeTest {
 
-  @Test
-  void everyErrorIsSentWithStatus200() {
-    try (TestNode node = TestNode.start(TestDatabase.H2, Map.of("SOLVEGATE_ERROR_STATUS", "200"))) {
-      Reply unknownKey = node.post("/createTask", Fixture.body("nope"));
-      assertThat(unknownKey.status()).isEqualTo(200);
-      assertThat(unknownKey.errorCode()).isEqualTo("ERROR_KEY_DOES_NOT_EXIST");
+    @Test
+    void everyErrorIsSentWithStatus200() {
+        try (TestNode node = TestNode.start(TestDatabase.H2, Map.of("SOLVEGATE_ERROR_STATUS", "200"))) {
+            Reply unknownKey = node.post("/createTask", Fixture.body("nope"));
+            assertThat(unknownKey.status()).isEqualTo(200);
+            assertThat(unknownKey.errorCode()).isEqualTo("ERROR_KEY_DOES_NOT_EXIST");
 
-      node.adminOk("PUT", "/admin/service", TestNode.obj().put("acceptingTasks", false));
-      Reply off = node.post("/createTask", Fixture.body("nope"));
-      assertThat(off.status()).isEqualTo(200);
-      assertThat(off.errorCode()).isEqualTo("ERROR_SERVICE_UNAVALIABLE");
-      assertThat(off.headers().firstValue("Retry-After")).hasValue("30");
+            node.adminOk("PUT", "/admin/service", TestNode.obj().put("acceptingTasks", false));
+            Reply off = node.post("/createTask", Fixture.body("nope"));
+            assertThat(off.status()).isEqualTo(200);
+            assertThat(off.errorCode()).isEqualTo("ERROR_SERVICE_UNAVALIABLE");
+            assertThat(off.headers().firstValue("Retry-After")).hasValue("30");
+        }
     }
-  }
 }

@@ -3,7 +3,7 @@ package dev.solvegate.server.api;
 import dev.solvegate.server.support.TestDatabase;
 
 class CreateTaskPostgresTest extends CreateTaskContract {
-  CreateTaskPostgresTest() {
-    super(TestDatabase.POSTGRES);
-  }
+    CreateTaskPostgresTest() {
+        super(TestDatabase.POSTGRES);
+    }
 }

@@ -3,7 +3,7 @@ package dev.solvegate.server.api;
 import dev.solvegate.server.support.TestDatabase;
 
 class ExactLimitsH2Test extends ExactLimitsContract {
-  ExactLimitsH2Test() {
-    super(TestDatabase.H2);
-  }
+    ExactLimitsH2Test() {
+        super(TestDatabase.H2);
+    }
 }

@@ -3,7 +3,7 @@ package dev.solvegate.server.api;
 import dev.solvegate.server.support.TestDatabase;
 
 class ExactLimitsPostgresTest extends ExactLimitsContract {
-  ExactLimitsPostgresTest() {
-    super(TestDatabase.POSTGRES);
-  }
+    ExactLimitsPostgresTest() {
+        super(TestDatabase.POSTGRES);
+    }
 }

@@ -27,104 +27,121 @@ import java.util.regex.Pattern;
  */
 final class ChildNode implements AutoCloseable {
 
-  private static final Pattern STARTED = Pattern.compile("public API on :(\\d+), admin API on [^:]+:(\\d+)");
+    private static final Pattern STARTED = Pattern.compile("public API on :(\\d+), admin API on [^:]+:(\\d+)");
 
-  private final Process process;
-  private final int port;
-  private final int adminPort;
+    private final Process process;
+    private final int port;
+    private final int adminPort;
 
-  private ChildNode(Process process, int port, int adminPort) {
-    this.process = process;
-    this.port = port;
-    this.adminPort = adminPort;
-  }
-
-  /** Starts {@code serve} with {@code env} over the defaults and waits until it listens (at most 60 s). */
-  static ChildNode start(String name, String dbUrl, String dbUser, Map<String, String> env) throws IOException {
-    Path logs = Path.of("target", "child-logs");
-    Files.createDirectories(logs);
-    String java = ProcessHandle.current().info().command().orElse(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "-Djava.util.logging.config.file=" + System.getProperty("java.util.logging.config.file", ""),
-        "-XX:TieredStopAtLevel=1", "dev.solvegate.server.Main", "serve");
-    Map<String, String> all = new HashMap<>();
-    all.put("SOLVEGATE_PORT", "0");
-    all.put("SOLVEGATE_ADMIN_PORT", "0");
-    all.put("SOLVEGATE_ADMIN_TOKEN", TestNode.ADMIN_TOKEN);
-    all.put("SOLVEGATE_DATA_DIR", Files.createTempDirectory("solvegate-child").toString());
-    all.put("SOLVEGATE_DB_URL", dbUrl);
-    all.put("SOLVEGATE_DB_USER", dbUser);
-    all.put("SOLVEGATE_PROXY_ALLOW_PRIVATE", "true");
-    all.putAll(env);
-    pb.environment().putAll(all);
-    pb.redirectErrorStream(true);
-    Process p = pb.start();
-    Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly)); // no orphans if a test dies
-    CompletableFuture<int[]> ports = new CompletableFuture<>();
-    Writer log = Files.newBufferedWriter(logs.resolve(name + ".log"), StandardCharsets.UTF_8);
-    Thread.ofPlatform().daemon().name("child-" + name).start(() -> {
-      try (log; var in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          log.write(line + "\n");
-          log.flush();
-          Matcher m = STARTED.matcher(line);
-          if (m.find()) {
-            ports.complete(new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))});
-          }
-        }
-      } catch (IOException e) {
-        // the process ended
-      }
-      ports.completeExceptionally(new IllegalStateException("child " + name + " ended before it listened; see " + logs));
-    });
-    try {
-      int[] pp = ports.get(60, TimeUnit.SECONDS);
-      return new ChildNode(p, pp[0], pp[1]);
-    } catch (Exception e) {
-      p.destroyForcibly();
-      throw new IllegalStateException("child " + name + " did not start", e);
+    private ChildNode(Process process, int port, int adminPort) {
+        this.process = process;
+        this.port = port;
+        this.adminPort = adminPort;
     }
-  }
 
-  /** SIGKILL: no shutdown hook, no drain. */
-  void kill() throws InterruptedException {
-    process.destroyForcibly();
-    process.waitFor(10, TimeUnit.SECONDS);
-  }
-
-  TestNode.Reply post(String path, JsonNode body) {
-    return TestNode.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
-  }
-
-  JsonNode adminOk(String method, String path, JsonNode body) {
-    TestNode.Reply r = TestNode.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
-        .header("Authorization", "Bearer " + TestNode.ADMIN_TOKEN)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.toString())));
-    if (r.status() / 100 != 2) {
-      throw new AssertionError("admin " + method + " " + path + " -> " + r.status() + " " + r.raw());
-    }
-    return r.json();
-  }
-
-  String metrics() {
-    return TestNode.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/metrics")).GET()).raw();
-  }
-
-  /** Stops the node gracefully (SIGTERM, which drains). */
-  @Override
-  public void close() {
-    if (process.isAlive()) {
-      process.destroy();
-      try {
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
+    /** Starts {@code serve} with {@code env} over the defaults and waits until it listens (at most 60 s). */
+    static ChildNode start(String name, String dbUrl, String dbUser, Map<String, String> env) throws IOException {
+        Path logs = Path.of("target", "child-logs");
+        Files.createDirectories(logs);
+        String java = ProcessHandle.current()
+                .info()
+                .command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        ProcessBuilder pb = new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Djava.util.logging.config.file=" + System.getProperty("java.util.logging.config.file", ""),
+                "-XX:TieredStopAtLevel=1",
+                "dev.solvegate.server.Main",
+                "serve");
+        Map<String, String> all = new HashMap<>();
+        all.put("SOLVEGATE_PORT", "0");
+        all.put("SOLVEGATE_ADMIN_PORT", "0");
+        all.put("SOLVEGATE_ADMIN_TOKEN", TestNode.ADMIN_TOKEN);
+        all.put(
+                "SOLVEGATE_DATA_DIR",
+                Files.createTempDirectory("solvegate-child").toString());
+        all.put("SOLVEGATE_DB_URL", dbUrl);
+        all.put("SOLVEGATE_DB_USER", dbUser);
+        all.put("SOLVEGATE_PROXY_ALLOW_PRIVATE", "true");
+        all.putAll(env);
+        pb.environment().putAll(all);
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly)); // no orphans if a test dies
+        CompletableFuture<int[]> ports = new CompletableFuture<>();
+        Writer log = Files.newBufferedWriter(logs.resolve(name + ".log"), StandardCharsets.UTF_8);
+        Thread.ofPlatform().daemon().name("child-" + name).start(() -> {
+            try (log;
+                    var in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    log.write(line + "\n");
+                    log.flush();
+                    Matcher m = STARTED.matcher(line);
+                    if (m.find()) {
+                        ports.complete(new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))});
+                    }
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+            ports.completeExceptionally(
+                    new IllegalStateException("child " + name + " ended before it listened; see " + logs));
+        });
+        try {
+            int[] pp = ports.get(60, TimeUnit.SECONDS);
+            return new ChildNode(p, pp[0], pp[1]);
+        } catch (Exception e) {
+            p.destroyForcibly();
+            throw new IllegalStateException("child " + name + " did not start", e);
         }
-      } catch (InterruptedException e) {
+    }
+
+    /** SIGKILL: no shutdown hook, no drain. */
+    void kill() throws InterruptedException {
         process.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
+        process.waitFor(10, TimeUnit.SECONDS);
     }
-  }
+
+    TestNode.Reply post(String path, JsonNode body) {
+        return TestNode.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+    }
+
+    JsonNode adminOk(String method, String path, JsonNode body) {
+        TestNode.Reply r = TestNode.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+                .header("Authorization", "Bearer " + TestNode.ADMIN_TOKEN)
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body.toString())));
+        if (r.status() / 100 != 2) {
+            throw new AssertionError("admin " + method + " " + path + " -> " + r.status() + " " + r.raw());
+        }
+        return r.json();
+    }
+
+    String metrics() {
+        return TestNode.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/metrics"))
+                        .GET())
+                .raw();
+    }
+
+    /** Stops the node gracefully (SIGTERM, which drains). */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
 }

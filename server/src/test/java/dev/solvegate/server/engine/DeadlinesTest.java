@@ -24,52 +24,61 @@ import org.junit.jupiter.api.Test;
  */
 class DeadlinesTest {
 
-  static TestNode node;
-  static long account;
-  static String key;
+    static TestNode node;
+    static long account;
+    static String key;
 
-  @BeforeAll
-  static void start() {
-    node = TestNode.start(TestDatabase.H2, Map.of(
-        "SOLVEGATE_SOLVE_TIMEOUT", "300ms",
-        "SOLVEGATE_TASK_TIMEOUT", "200ms",
-        "SOLVEGATE_RESULT_TTL", "400ms",
-        "SOLVEGATE_LEASE", "400ms",
-        "SOLVEGATE_PROXY_ALLOW_PRIVATE", "true"));
-    account = node.account(10, "0.5");
-    node.credit(account, "5");
-    key = node.key(account);
-  }
+    @BeforeAll
+    static void start() {
+        node = TestNode.start(
+                TestDatabase.H2,
+                Map.of(
+                        "SOLVEGATE_SOLVE_TIMEOUT", "300ms",
+                        "SOLVEGATE_TASK_TIMEOUT", "200ms",
+                        "SOLVEGATE_RESULT_TTL", "400ms",
+                        "SOLVEGATE_LEASE", "400ms",
+                        "SOLVEGATE_PROXY_ALLOW_PRIVATE", "true"));
+        account = node.account(10, "0.5");
+        node.credit(account, "5");
+        key = node.key(account);
+    }
 
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
 
-  @Test
-  void attemptCutByTheTaskDeadlineEndsWithTaskTimeout() {
-    long id = create(node, key, template(node, "{\"outcome\":\"hang\"}"), proxy(9));
-    JsonNode r = awaitEnded(node, key, id, Duration.ofSeconds(5));
-    assertThat(r.path("errorCode").asText()).as(r.toString()).isEqualTo("ERROR_TASK_TIMEOUT");
-    Jdbi jdbi = node.node().database().jdbi();
-    assertThat(Tasks.count(jdbi, "SELECT solve_count FROM tasks WHERE id = " + id)).isEqualTo(1);
-    assertThat(Tasks.count(jdbi, "SELECT ended_at - created_at FROM tasks WHERE id = " + id))
-        .isBetween(200L, 200L + 150);
-    Tasks.Books b = books(node, account);
-    assertThat(b.held()).isZero();
-    assertThat(b.inFlight()).isZero();
-    assertThat(b.ledger()).isEqualTo(b.balance());
-  }
+    @Test
+    void attemptCutByTheTaskDeadlineEndsWithTaskTimeout() {
+        long id = create(node, key, template(node, "{\"outcome\":\"hang\"}"), proxy(9));
+        JsonNode r = awaitEnded(node, key, id, Duration.ofSeconds(5));
+        assertThat(r.path("errorCode").asText()).as(r.toString()).isEqualTo("ERROR_TASK_TIMEOUT");
+        Jdbi jdbi = node.node().database().jdbi();
+        assertThat(Tasks.count(jdbi, "SELECT solve_count FROM tasks WHERE id = " + id))
+                .isEqualTo(1);
+        assertThat(Tasks.count(jdbi, "SELECT ended_at - created_at FROM tasks WHERE id = " + id))
+                .isBetween(200L, 200L + 150);
+        Tasks.Books b = books(node, account);
+        assertThat(b.held()).isZero();
+        assertThat(b.inFlight()).isZero();
+        assertThat(b.ledger()).isEqualTo(b.balance());
+    }
 
-  @Test
-  void resultIsGoneAfterItsRetentionAndTheRowIsReapedButTheChargeStays() {
-    long id = create(node, key, template(node, "{\"outcome\":\"token\"}"), proxy(9));
-    assertThat(awaitEnded(node, key, id, Duration.ofSeconds(5)).path("status").asText()).isEqualTo("ready");
-    Jdbi jdbi = node.node().database().jdbi();
-    await().atMost(Duration.ofSeconds(5)).until(() -> "ERROR_TASK_NOT_FOUND".equals(Tasks.result(node, key, id).errorCode()));
-    await().atMost(Duration.ofSeconds(5)).until(() -> Tasks.count(jdbi, "SELECT COUNT(*) FROM tasks WHERE id = " + id) == 0);
-    assertThat(Tasks.count(jdbi, "SELECT COUNT(*) FROM ledger WHERE kind = 'charge' AND task_id = " + id)).isEqualTo(1);
-    Tasks.Books b = books(node, account);
-    assertThat(b.ledger()).isEqualTo(b.balance());
-  }
+    @Test
+    void resultIsGoneAfterItsRetentionAndTheRowIsReapedButTheChargeStays() {
+        long id = create(node, key, template(node, "{\"outcome\":\"token\"}"), proxy(9));
+        assertThat(awaitEnded(node, key, id, Duration.ofSeconds(5))
+                        .path("status")
+                        .asText())
+                .isEqualTo("ready");
+        Jdbi jdbi = node.node().database().jdbi();
+        await().atMost(Duration.ofSeconds(5)).until(() -> "ERROR_TASK_NOT_FOUND"
+                .equals(Tasks.result(node, key, id).errorCode()));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> Tasks.count(jdbi, "SELECT COUNT(*) FROM tasks WHERE id = " + id) == 0);
+        assertThat(Tasks.count(jdbi, "SELECT COUNT(*) FROM ledger WHERE kind = 'charge' AND task_id = " + id))
+                .isEqualTo(1);
+        Tasks.Books b = books(node, account);
+        assertThat(b.ledger()).isEqualTo(b.balance());
+    }
 }

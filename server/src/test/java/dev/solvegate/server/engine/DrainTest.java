@@ -22,54 +22,60 @@ import org.junit.jupiter.api.Test;
  */
 class DrainTest {
 
-  static final Map<String, String> ENV = Map.of(
-      "SOLVEGATE_PROXY_ALLOW_PRIVATE", "true",
-      "SOLVEGATE_LEASE", "1s",
-      "SOLVEGATE_DRAIN_GRACE", "1s");
+    static final Map<String, String> ENV = Map.of(
+            "SOLVEGATE_PROXY_ALLOW_PRIVATE", "true",
+            "SOLVEGATE_LEASE", "1s",
+            "SOLVEGATE_DRAIN_GRACE", "1s");
 
-  @Test
-  void solveLongerThanTheGraceIsHandedBackAndFinishedByAnotherNode() throws Exception {
-    String url = TestDatabase.H2.freshUrl();
-    TestNode a = TestNode.start(url, null, ENV);
-    long account = a.account(10, "0.5");
-    a.credit(account, "5");
-    String key = a.key(account);
-    long id = create(a, key, template(a, "{\"outcome\":\"token\",\"delayMs\":2500}"), proxy(9));
-    await().atMost(Duration.ofSeconds(5)).until(() -> a.node().busyWorkers() == 1);
-    try (TestNode b = TestNode.start(url, null, ENV)) {
-      String pk = template(b, "{\"outcome\":\"token\"}");
-      CompletableFuture<Void> closing = CompletableFuture.runAsync(a::close);
-      await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10))
-          .until(() -> "ERROR_SERVICE_UNAVALIABLE".equals(a.post("/createTask", Tasks.createBody(key, pk, proxy(9), null)).errorCode()));
-      create(b, key, pk, proxy(9));
-      closing.get();
-      JsonNode r = awaitEnded(b, key, id, Duration.ofSeconds(10));
-      assertThat(r.path("status").asText()).as(r.toString()).isEqualTo("ready");
-      assertThat(r.path("solveCount").asInt()).isEqualTo(2);
-      await().atMost(Duration.ofSeconds(5)).until(() -> books(b, account).inFlight() == 0);
-      Tasks.Books books = books(b, account);
-      assertThat(books.balance()).isEqualTo(5_000_000 - 2 * 500_000);
-      assertThat(books.held()).isZero();
-      assertThat(books.ledger()).isEqualTo(books.balance());
+    @Test
+    void solveLongerThanTheGraceIsHandedBackAndFinishedByAnotherNode() throws Exception {
+        String url = TestDatabase.H2.freshUrl();
+        TestNode a = TestNode.start(url, null, ENV);
+        long account = a.account(10, "0.5");
+        a.credit(account, "5");
+        String key = a.key(account);
+        long id = create(a, key, template(a, "{\"outcome\":\"token\",\"delayMs\":2500}"), proxy(9));
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.node().busyWorkers() == 1);
+        try (TestNode b = TestNode.start(url, null, ENV)) {
+            String pk = template(b, "{\"outcome\":\"token\"}");
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(a::close);
+            await().atMost(Duration.ofSeconds(1))
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(() -> "ERROR_SERVICE_UNAVALIABLE"
+                            .equals(a.post("/createTask", Tasks.createBody(key, pk, proxy(9), null))
+                                    .errorCode()));
+            create(b, key, pk, proxy(9));
+            closing.get();
+            JsonNode r = awaitEnded(b, key, id, Duration.ofSeconds(10));
+            assertThat(r.path("status").asText()).as(r.toString()).isEqualTo("ready");
+            assertThat(r.path("solveCount").asInt()).isEqualTo(2);
+            await().atMost(Duration.ofSeconds(5)).until(() -> books(b, account).inFlight() == 0);
+            Tasks.Books books = books(b, account);
+            assertThat(books.balance()).isEqualTo(5_000_000 - 2 * 500_000);
+            assertThat(books.held()).isZero();
+            assertThat(books.ledger()).isEqualTo(books.balance());
+        }
     }
-  }
 
-  @Test
-  void solveWithinTheGraceFinishesOnTheClosingNode() {
-    TestNode a = TestNode.start(TestDatabase.H2, Map.of(
-        "SOLVEGATE_PROXY_ALLOW_PRIVATE", "true", "SOLVEGATE_DRAIN_GRACE", "10s"));
-    long account = a.account(10, "0.5");
-    a.credit(account, "5");
-    String key = a.key(account);
-    long id = create(a, key, template(a, "{\"outcome\":\"token\",\"delayMs\":700}"), proxy(9));
-    await().atMost(Duration.ofSeconds(5)).until(() -> a.node().busyWorkers() == 1);
-    long start = System.nanoTime();
-    a.close();
-    long closedMillis = (System.nanoTime() - start) / 1_000_000;
-    assertThat(closedMillis).isLessThan(5000);
-    var jdbi = org.jdbi.v3.core.Jdbi.create(a.config().dbUrl());
-    String status = jdbi.withHandle(h -> h.createQuery("SELECT status FROM tasks WHERE id = " + id).mapTo(String.class).one());
-    assertThat(status).isEqualTo("ready");
-    assertThat(Tasks.count(jdbi, "SELECT solve_count FROM tasks WHERE id = " + id)).isEqualTo(1);
-  }
+    @Test
+    void solveWithinTheGraceFinishesOnTheClosingNode() {
+        TestNode a = TestNode.start(
+                TestDatabase.H2, Map.of("SOLVEGATE_PROXY_ALLOW_PRIVATE", "true", "SOLVEGATE_DRAIN_GRACE", "10s"));
+        long account = a.account(10, "0.5");
+        a.credit(account, "5");
+        String key = a.key(account);
+        long id = create(a, key, template(a, "{\"outcome\":\"token\",\"delayMs\":700}"), proxy(9));
+        await().atMost(Duration.ofSeconds(5)).until(() -> a.node().busyWorkers() == 1);
+        long start = System.nanoTime();
+        a.close();
+        long closedMillis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(closedMillis).isLessThan(5000);
+        var jdbi = org.jdbi.v3.core.Jdbi.create(a.config().dbUrl());
+        String status = jdbi.withHandle(h -> h.createQuery("SELECT status FROM tasks WHERE id = " + id)
+                .mapTo(String.class)
+                .one());
+        assertThat(status).isEqualTo("ready");
+        assertThat(Tasks.count(jdbi, "SELECT solve_count FROM tasks WHERE id = " + id))
+                .isEqualTo(1);
+    }
 }

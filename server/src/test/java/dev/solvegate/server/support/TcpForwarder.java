@@ -16,79 +16,80 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TcpForwarder implements AutoCloseable {
 
-  private final InetSocketAddress target;
-  private final int port;
-  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-  private volatile ServerSocket server;
+    private final InetSocketAddress target;
+    private final int port;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private volatile ServerSocket server;
 
-  public TcpForwarder(String host, int targetPort) throws IOException {
-    this.target = new InetSocketAddress(host, targetPort);
-    ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    this.port = s.getLocalPort();
-    listen(s);
-  }
-
-  public int port() {
-    return port;
-  }
-
-  /** Closes every relayed connection and stops listening: clients see resets and refused connections. */
-  public synchronized void cut() throws IOException {
-    server.close();
-    for (Socket s : open) {
-      s.close();
+    public TcpForwarder(String host, int targetPort) throws IOException {
+        this.target = new InetSocketAddress(host, targetPort);
+        ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.port = s.getLocalPort();
+        listen(s);
     }
-    open.clear();
-  }
 
-  /** Listens again on the same port. */
-  public synchronized void restore() throws IOException {
-    ServerSocket s = new ServerSocket();
-    s.setReuseAddress(true);
-    s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-    listen(s);
-  }
+    public int port() {
+        return port;
+    }
 
-  private void listen(ServerSocket s) {
-    server = s;
-    Thread.ofVirtual().start(() -> {
-      while (!s.isClosed()) {
-        try {
-          Socket client = s.accept();
-          Socket upstream = new Socket();
-          upstream.connect(target, 2000);
-          open.add(client);
-          open.add(upstream);
-          pump(client, upstream);
-          pump(upstream, client);
-        } catch (IOException e) {
-          // closed by cut(), or the target is down: the client sees its connection closed
+    /** Closes every relayed connection and stops listening: clients see resets and refused connections. */
+    public synchronized void cut() throws IOException {
+        server.close();
+        for (Socket s : open) {
+            s.close();
         }
-      }
-    });
-  }
+        open.clear();
+    }
 
-  private void pump(Socket from, Socket to) {
-    Thread.ofVirtual().start(() -> {
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        in.transferTo(out);
-      } catch (IOException e) {
-        // one side went away
-      } finally {
-        try {
-          from.close();
-          to.close();
-        } catch (IOException ignored) {
-          // already closed
-        }
-        open.remove(from);
-        open.remove(to);
-      }
-    });
-  }
+    /** Listens again on the same port. */
+    public synchronized void restore() throws IOException {
+        ServerSocket s = new ServerSocket();
+        s.setReuseAddress(true);
+        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        listen(s);
+    }
 
-  @Override
-  public void close() throws IOException {
-    cut();
-  }
+    private void listen(ServerSocket s) {
+        server = s;
+        Thread.ofVirtual().start(() -> {
+            while (!s.isClosed()) {
+                try {
+                    Socket client = s.accept();
+                    Socket upstream = new Socket();
+                    upstream.connect(target, 2000);
+                    open.add(client);
+                    open.add(upstream);
+                    pump(client, upstream);
+                    pump(upstream, client);
+                } catch (IOException e) {
+                    // closed by cut(), or the target is down: the client sees its connection closed
+                }
+            }
+        });
+    }
+
+    private void pump(Socket from, Socket to) {
+        Thread.ofVirtual().start(() -> {
+            try (InputStream in = from.getInputStream();
+                    OutputStream out = to.getOutputStream()) {
+                in.transferTo(out);
+            } catch (IOException e) {
+                // one side went away
+            } finally {
+                try {
+                    from.close();
+                    to.close();
+                } catch (IOException ignored) {
+                    // already closed
+                }
+                open.remove(from);
+                open.remove(to);
+            }
+        });
+    }
+
+    @Override
+    public void close() throws IOException {
+        cut();
+    }
 }
