@@ -70,18 +70,13 @@ public final class PublicApi {
             replies.error(res, ErrorCode.ERROR_SERVICE_UNAVALIABLE);
             return;
         }
-        JsonNode body = Bodies.readObject(req);
-        if (body == null) {
-            replies.error(res, ErrorCode.ERROR_MISSING_REQUEST_DATA);
+        Signed signed = signed(req, res);
+        if (signed == null) {
             return;
         }
-        Optional<Caller> caller = caller(body);
-        if (caller.isEmpty()) {
-            replies.error(res, ErrorCode.ERROR_KEY_DOES_NOT_EXIST);
-            return;
-        }
-        Optional<ErrorCode> refusal =
-                caller.get().refusalForNewTask(deps.clock().millis());
+        JsonNode body = signed.body();
+        Caller caller = signed.caller();
+        Optional<ErrorCode> refusal = caller.refusalForNewTask(deps.clock().millis());
         if (refusal.isPresent()) {
             replies.error(res, refusal.get());
             return;
@@ -104,7 +99,7 @@ public final class PublicApi {
         }
         boolean capacity = deps.solvers()
                 .hasCapacity(template.get().solver(), template.get().settings());
-        Admission admission = deps.tasks().admit(caller.get(), newTask, template.get(), capacity, clientIp(req));
+        Admission admission = deps.tasks().admit(caller, newTask, template.get(), capacity, clientIp(req));
         switch (admission) {
             case Admission.Refused(ErrorCode code) -> replies.error(res, code);
             case Admission.Accepted(long taskId) -> {
@@ -193,25 +188,20 @@ public final class PublicApi {
     }
 
     private void getBalance(ServerRequest req, ServerResponse res) {
-        JsonNode body = Bodies.readObject(req);
-        if (body == null) {
-            replies.error(res, ErrorCode.ERROR_MISSING_REQUEST_DATA);
+        Signed signed = signed(req, res);
+        if (signed == null) {
             return;
         }
-        Optional<Caller> caller = caller(body);
-        if (caller.isEmpty()) {
-            replies.error(res, ErrorCode.ERROR_KEY_DOES_NOT_EXIST);
-            return;
-        }
-        if (caller.get().suspended()) {
+        Caller caller = signed.caller();
+        if (caller.suspended()) {
             replies.error(res, ErrorCode.ERROR_ACCOUNT_SUSPENDED);
             return;
         }
-        var account = deps.accounts().account(caller.get().accountId()).orElseThrow();
+        var account = deps.accounts().account(caller.accountId()).orElseThrow();
         ObjectNode out =
                 Json.MAPPER.createObjectNode().put("balance", Money.decimal(account.balance() - account.held()));
-        if (caller.get().packageKey()) {
-            deps.accounts().packageById(caller.get().packageId()).ifPresent(p -> out.putObject("package")
+        if (caller.packageKey()) {
+            deps.accounts().packageById(caller.packageId()).ifPresent(p -> out.putObject("package")
                     .put("name", p.name())
                     .put("threads", p.threads())
                     .put("hourlyQuota", p.hourlyQuota())
@@ -222,6 +212,27 @@ public final class PublicApi {
                     .put("paused", p.paused()));
         }
         replies.ok(res, out);
+    }
+
+    /** A request's JSON object body and the live key that sent it. */
+    private record Signed(JsonNode body, Caller caller) {}
+
+    /**
+     * Reads the body and finds its key; when either is missing, answers {@code ERROR_MISSING_REQUEST_DATA} or
+     * {@code ERROR_KEY_DOES_NOT_EXIST} and returns null.
+     */
+    private Signed signed(ServerRequest req, ServerResponse res) {
+        JsonNode body = Bodies.readObject(req);
+        if (body == null) {
+            replies.error(res, ErrorCode.ERROR_MISSING_REQUEST_DATA);
+            return null;
+        }
+        Optional<Caller> caller = caller(body);
+        if (caller.isEmpty()) {
+            replies.error(res, ErrorCode.ERROR_KEY_DOES_NOT_EXIST);
+            return null;
+        }
+        return new Signed(body, caller.get());
     }
 
     private Optional<Caller> caller(JsonNode body) {
