@@ -64,6 +64,8 @@ public final class TestNode implements AutoCloseable {
         all.put("SOLVEGATE_PORT", "0");
         all.put("SOLVEGATE_ADMIN_PORT", "0");
         all.put("SOLVEGATE_ADMIN_TOKEN", ADMIN_TOKEN);
+        // tests leave hanging tasks behind: closing a node need not wait the production grace for them
+        all.put("SOLVEGATE_DRAIN_GRACE", "200ms");
         all.put("SOLVEGATE_DB_URL", dbUrl);
         if (dbUser != null) {
             all.put("SOLVEGATE_DB_USER", dbUser);
