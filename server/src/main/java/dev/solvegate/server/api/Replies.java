@@ -2,6 +2,7 @@ package dev.solvegate.server.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.solvegate.server.ErrorCode;
+import dev.solvegate.server.metrics.RequestMetrics;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
@@ -43,6 +44,7 @@ public final class Replies {
     /** An error body, with {@code extra} fields (such as a failed task's id and status) added after it. */
     void error(ServerResponse res, Refusal refusal, ObjectNode extra) {
         ErrorCode code = refusal.code();
+        RequestMetrics.answered(code.name());
         ObjectNode body = errorBody(code, refusal.description());
         if (extra != null) {
             body.setAll(extra);

@@ -29,11 +29,12 @@ public final class Metrics {
             .register(registry);
 
     /** Records one public API request: {@code method} is the API method (or {@code other}), {@code status} HTTP. */
-    public void request(String method, int status, long nanos) {
+    public void request(String method, int status, String answer, long nanos) {
         Timer.builder("solvegate.http.requests")
-                .description("public API requests by method and HTTP status")
+                .description("public API requests by method, HTTP status and answer (an error code, or ok)")
                 .tag("method", method)
                 .tag("status", Integer.toString(status))
+                .tag("code", answer)
                 .publishPercentileHistogram()
                 .maximumExpectedValue(Duration.ofSeconds(10))
                 .register(registry)

@@ -7,12 +7,17 @@ import io.helidon.webserver.http.RoutingResponse;
 import java.util.Set;
 
 /**
- * A filter on the public routing that times every request by API method and HTTP status. Unknown paths are
- * counted as {@code other}, so a scanner cannot blow up the number of series.
+ * A filter on the public routing that times every request by API method, HTTP status and answer: the error
+ * code the reply carried ({@link #answered}), or {@code ok}. The code is the label that matters in
+ * compatibility mode, where every error travels with status 200. Unknown paths are counted as {@code other},
+ * so a scanner cannot blow up the number of series.
  *
  * <p>Thread-safety: safe for concurrent use.
  */
 public final class RequestMetrics implements Filter {
+
+    /** The current request's answer, written by the reply and read here; bound only inside {@link #filter}. */
+    private static final ScopedValue<String[]> ANSWER = ScopedValue.newInstance();
 
     private static final Set<String> METHODS = Set.of("createTask", "getTaskResult", "getBalance", "healthz", "readyz");
 
@@ -25,11 +30,19 @@ public final class RequestMetrics implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         long start = System.nanoTime();
+        String[] answer = {"ok"};
         try {
-            chain.proceed();
+            ScopedValue.where(ANSWER, answer).run(chain::proceed);
         } finally {
             metrics.request(
-                    method(req.prologue().uriPath().path()), res.status().code(), System.nanoTime() - start);
+                    method(req.prologue().uriPath().path()), res.status().code(), answer[0], System.nanoTime() - start);
+        }
+    }
+
+    /** Records the error code the current request is answered with; a no-op outside a filtered request. */
+    public static void answered(String errorCode) {
+        if (ANSWER.isBound()) {
+            ANSWER.get()[0] = errorCode;
         }
     }
 

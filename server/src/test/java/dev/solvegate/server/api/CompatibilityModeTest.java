@@ -23,6 +23,13 @@ class CompatibilityModeTest {
             assertThat(off.status()).isEqualTo(200);
             assertThat(off.errorCode()).isEqualTo("ERROR_SERVICE_UNAVALIABLE");
             assertThat(off.headers().firstValue("Retry-After")).hasValue("30");
+
+            // the metrics still tell the errors apart, although all travelled with 200
+            assertThat(node.adminAs(null, "GET", "/metrics", null).raw())
+                    .contains("solvegate_http_requests_seconds_count{code=\"ERROR_KEY_DOES_NOT_EXIST\","
+                            + "method=\"createTask\",status=\"200\"} 1")
+                    .contains("solvegate_http_requests_seconds_count{code=\"ERROR_SERVICE_UNAVALIABLE\","
+                            + "method=\"createTask\",status=\"200\"} 1");
         }
     }
 }

@@ -32,10 +32,11 @@ class MetricsTest {
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
             assertThat(r.raw())
-                    .contains("solvegate_http_requests_seconds_count{method=\"createTask\",status=\"200\"} 2")
-                    .containsPattern(
-                            "solvegate_http_requests_seconds_count\\{method=\"createTask\",status=\"(400|401|404)\"} 1")
-                    .contains("solvegate_http_requests_seconds_bucket{method=\"getTaskResult\"")
+                    .contains(
+                            "solvegate_http_requests_seconds_count{code=\"ok\",method=\"createTask\",status=\"200\"} 2")
+                    .contains("solvegate_http_requests_seconds_count{code=\"ERROR_KEY_DOES_NOT_EXIST\","
+                            + "method=\"createTask\",status=\"404\"} 1")
+                    .contains("solvegate_http_requests_seconds_bucket{code=\"ok\",method=\"getTaskResult\"")
                     .contains("solvegate_tasks_ended_total{code=\"ready\"} 1")
                     .contains("solvegate_tasks_ended_total{code=\"ERROR_CAPTCHA_UNSOLVABLE\"} 1")
                     .contains("solvegate_solve_duration_seconds_count{outcome=\"ready\",solver=\"test\"} 1")
