@@ -4,17 +4,13 @@ import dev.solvegate.spi.ProxiedNetwork;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.URI;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -44,7 +40,7 @@ public final class TunnelNetwork implements ProxiedNetwork, AutoCloseable {
 
     /** A network with the platform's TLS trust, default read timeout and body cap. */
     public TunnelNetwork(ProxyDialer dialer, ProxyEndpoint proxy) {
-        this(dialer, proxy, defaultContext(), DEFAULT_READ_TIMEOUT, DEFAULT_MAX_BODY_BYTES);
+        this(dialer, proxy, Tls.platformContext(), DEFAULT_READ_TIMEOUT, DEFAULT_MAX_BODY_BYTES);
     }
 
     /** A network with the given TLS context, default read timeout and body cap. */
@@ -68,14 +64,6 @@ public final class TunnelNetwork implements ProxiedNetwork, AutoCloseable {
                     "readTimeout must be positive and maxBodyBytes non-negative: " + readTimeout + ", " + maxBodyBytes);
         }
         this.maxBodyBytes = maxBodyBytes;
-    }
-
-    private static SSLContext defaultContext() {
-        try {
-            return SSLContext.getDefault();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("no default TLS context", e);
-        }
     }
 
     @Override
@@ -117,16 +105,9 @@ public final class TunnelNetwork implements ProxiedNetwork, AutoCloseable {
     }
 
     private Socket startTls(Socket tunnel, String host, int port) throws IOException {
-        SSLSocket ssl = (SSLSocket) sslContext.getSocketFactory().createSocket(tunnel, host, port, true);
+        track(tunnel);
+        SSLSocket ssl = Tls.wrap(sslContext, tunnel, host, port, readTimeoutMillis);
         track(ssl);
-        SSLParameters params = ssl.getSSLParameters();
-        params.setEndpointIdentificationAlgorithm("HTTPS");
-        if (Hosts.literal(host) == null) {
-            params.setServerNames(List.of(new SNIHostName(host)));
-        }
-        ssl.setSSLParameters(params);
-        ssl.setSoTimeout(readTimeoutMillis);
-        ssl.startHandshake();
         return ssl;
     }
 

@@ -2,23 +2,21 @@ package dev.solvegate.server.engine;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.solvegate.proxy.AddressGuard;
+import dev.solvegate.proxy.GuardedHttp;
 import dev.solvegate.server.Money;
 import dev.solvegate.server.api.Json;
 import dev.solvegate.server.api.Replies;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.Executors;
+import java.util.Map;
 
 /**
  * Delivers {@code callbackUrl}s: when a task ends, its getTaskResult body (plus {@code taskId}) is POSTed
  * once, on a virtual thread of its own, with a 2 s limit; a failure is logged and never retried, and never
- * changes the task. The host must pass the same {@link AddressGuard} as proxies, so a client cannot make
- * the service call its internal network. (The check resolves the name and the HTTP client resolves it again;
- * a DNS answer that changes in between is a residual risk, noted in {@code docs/ARCHITECTURE.md}.)
+ * changes the task. The host must pass the same {@link AddressGuard} as proxies, and the request goes to the
+ * address that passed ({@link GuardedHttp}: no second lookup), so a client cannot make the service call its
+ * internal network, not even with a DNS answer that changes between the check and the connection.
  *
  * <p>Thread-safety: safe for concurrent use.
  */
@@ -27,15 +25,10 @@ final class Callbacks {
     private static final System.Logger LOG = System.getLogger(Callbacks.class.getName());
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
-    private final AddressGuard guard;
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .executor(Executors.newVirtualThreadPerTaskExecutor())
-            .build();
+    private final GuardedHttp http;
 
     Callbacks(AddressGuard guard) {
-        this.guard = guard;
+        this.http = new GuardedHttp(guard, TIMEOUT);
     }
 
     /** Starts delivering {@code ended}'s callback and returns at once. */
@@ -45,25 +38,17 @@ final class Callbacks {
 
     private void post(Settlement.Ended ended) {
         try {
-            URI uri = URI.create(ended.callbackUrl());
-            if (guard.check(uri.getHost()) instanceof AddressGuard.Verdict.Denied(String why)) {
-                LOG.log(
-                        System.Logger.Level.INFO,
-                        "task " + ended.id() + ": callback not sent: " + why.replace("proxy ", ""));
-                return;
-            }
-            HttpRequest request = HttpRequest.newBuilder(uri)
-                    .timeout(TIMEOUT)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body(ended).toString(), StandardCharsets.UTF_8))
-                    .build();
-            int status =
-                    http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            int status = http.send(
+                            "POST",
+                            URI.create(ended.callbackUrl()),
+                            Map.of("Content-Type", "application/json"),
+                            body(ended).toString().getBytes(StandardCharsets.UTF_8))
+                    .status();
             if (status / 100 != 2) {
                 LOG.log(System.Logger.Level.INFO, "task " + ended.id() + ": callback answered HTTP " + status);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (GuardedHttp.Refused e) {
+            LOG.log(System.Logger.Level.INFO, "task " + ended.id() + ": callback not sent: " + e.getMessage());
         } catch (Exception e) {
             LOG.log(
                     System.Logger.Level.INFO,
