@@ -9,6 +9,7 @@ import dev.solvegate.server.account.AccountStore.AccountView;
 import dev.solvegate.server.account.AccountStore.PackageView;
 import dev.solvegate.server.account.ApiKeys;
 import dev.solvegate.server.api.Json;
+import dev.solvegate.server.api.PublicApi;
 import dev.solvegate.server.api.Replies;
 import dev.solvegate.server.engine.Solvers;
 import dev.solvegate.server.template.TemplateStore;
@@ -19,7 +20,6 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -278,19 +278,9 @@ public final class AdminApi {
     }
 
     private static ObjectNode packageJson(PackageView p) {
-        return Json.MAPPER
-                .createObjectNode()
-                .put("id", p.id())
-                .put("accountId", p.accountId())
-                .put("name", p.name())
-                .put("threads", p.threads())
-                .put("hourlyQuota", p.hourlyQuota())
-                .put("hourlyUsed", p.hourlyUsed())
-                .put("dailyQuota", p.dailyQuota())
-                .put("dailyUsed", p.dailyUsed())
-                .put("expiresAt", Instant.ofEpochMilli(p.expiresAt()).toString())
-                .put("paused", p.paused())
-                .put("inFlight", p.inFlight());
+        ObjectNode out = Json.MAPPER.createObjectNode().put("id", p.id()).put("accountId", p.accountId());
+        out.setAll(PublicApi.packageState(p));
+        return out.put("inFlight", p.inFlight());
     }
 
     private static ObjectNode templateJson(TemplateStore.Template t) {

@@ -201,17 +201,23 @@ public final class PublicApi {
         ObjectNode out =
                 Json.MAPPER.createObjectNode().put("balance", Money.decimal(account.balance() - account.held()));
         if (caller.packageKey()) {
-            deps.accounts().packageById(caller.packageId()).ifPresent(p -> out.putObject("package")
-                    .put("name", p.name())
-                    .put("threads", p.threads())
-                    .put("hourlyQuota", p.hourlyQuota())
-                    .put("hourlyUsed", p.hourlyUsed())
-                    .put("dailyQuota", p.dailyQuota())
-                    .put("dailyUsed", p.dailyUsed())
-                    .put("expiresAt", Instant.ofEpochMilli(p.expiresAt()).toString())
-                    .put("paused", p.paused()));
+            deps.accounts().packageById(caller.packageId()).ifPresent(p -> out.set("package", packageState(p)));
         }
         replies.ok(res, out);
+    }
+
+    /** A package's plan and use as getBalance shows it; the admin API adds its ids and in-flight count. */
+    public static ObjectNode packageState(AccountStore.PackageView p) {
+        return Json.MAPPER
+                .createObjectNode()
+                .put("name", p.name())
+                .put("threads", p.threads())
+                .put("hourlyQuota", p.hourlyQuota())
+                .put("hourlyUsed", p.hourlyUsed())
+                .put("dailyQuota", p.dailyQuota())
+                .put("dailyUsed", p.dailyUsed())
+                .put("expiresAt", Instant.ofEpochMilli(p.expiresAt()).toString())
+                .put("paused", p.paused());
     }
 
     /** A request's JSON object body and the live key that sent it. */
