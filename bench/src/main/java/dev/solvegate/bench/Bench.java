@@ -164,7 +164,7 @@ public final class Bench {
     }
 
     private void h2() throws Exception {
-        log("H2 storage ceiling (JDBC loop, " + Storage.CONNECTIONS + " connections)");
+        log("H2 storage ceiling (the server's admission in a loop, " + Storage.CONNECTIONS + " connections)");
         Load cb = Storage.h2(work.resolve("ceiling-h2-balance"), false, Storage.CONNECTIONS, warmup, seconds);
         Load cp = Storage.h2(work.resolve("ceiling-h2-package"), true, Storage.CONNECTIONS, warmup, seconds);
         ceilings.put("H2 balance", cb);

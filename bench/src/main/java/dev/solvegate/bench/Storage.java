@@ -1,9 +1,20 @@
 package dev.solvegate.bench;
 
-import dev.solvegate.server.Config;
+import dev.solvegate.proxy.ProxyParse;
+import dev.solvegate.proxy.ProxyParser;
 import dev.solvegate.server.account.AccountStore;
 import dev.solvegate.server.account.ApiKeys;
+import dev.solvegate.server.account.Caller;
+import dev.solvegate.server.billing.Ledger;
+import dev.solvegate.server.config.Config;
+import dev.solvegate.server.core.Checked;
+import dev.solvegate.server.limit.Slots;
 import dev.solvegate.server.store.Database;
+import dev.solvegate.server.task.NewTask;
+import dev.solvegate.server.task.TaskCodec;
+import dev.solvegate.server.task.TaskStore;
+import dev.solvegate.server.task.Tasks;
+import dev.solvegate.server.template.TemplateStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -11,57 +22,50 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.sql.DataSource;
 import org.HdrHistogram.Histogram;
 
 /**
- * The storage ceiling: the statements of createTask's admission transaction ({@code TaskStore.admitIn}),
- * with the same SQL text, parameters and lock order, driven straight at the database with no HTTP, JSON,
- * authentication or validation around them. On H2, a JDBC loop in this process over a pool like the node's
- * (HikariCP, 32 connections); on PostgreSQL, pgbench in prepared mode with one bind variable per parameter,
- * the first statement pipelined with BEGIN as the PostgreSQL driver sends it.
+ * The storage ceiling: createTask's admission transaction driven straight at the database, with no HTTP,
+ * JSON, authentication or validation around it. On H2, the server's own admission ({@code TaskStore.admit})
+ * in a loop in this process over a pool like the node's (HikariCP, 32 connections); on PostgreSQL, pgbench in
+ * prepared mode running the server's own statement texts ({@code Slots}, {@code Ledger}, {@code Tasks}), with
+ * one bind variable per parameter, the first statement pipelined with BEGIN as the PostgreSQL driver sends
+ * it.
  *
- * <p>Balance key: lock the account, add the hold and the thread slot, insert the task. Package key: lock the
- * package, lock the account, count the quota and the slot on both, insert the task. On PostgreSQL both end
- * with {@code NOTIFY solvegate_tasks}, as the node's do.
+ * <p>Balance key: lock the account, take the thread slot, place the hold, insert the task. Package key: lock
+ * the package, lock the account, count the quota and the slots, insert the task. Both end with
+ * {@code NOTIFY solvegate_tasks} on PostgreSQL, as the node's do.
  */
 final class Storage {
 
     static final int CONNECTIONS = 32;
     static final String SETTINGS = "{\"outcome\":\"token\",\"delayMs\":3600000}";
-    static final String REQUEST = "{\"websiteURL\":\"https://example.org/login\",\"websitePublicKey\":\""
-            + Fixture.HOLD
-            + "\",\"websiteSubdomain\":\"challenge.example.org\",\"proxy\":\"http://user:pass@203.0.113.7:8080\","
-            + "\"data\":\"{}\",\"headers\":{},\"userAgent\":null,\"callbackUrl\":null}";
-
-    private static final String LOCK_PACKAGE = """
-      SELECT threads, hourly_quota, daily_quota, in_flight, hour_index, hour_used, day_index, day_used
-      FROM packages WHERE id = ? FOR UPDATE""";
-    private static final String LOCK_ACCOUNT =
-            "SELECT max_threads, price, balance, held, in_flight FROM accounts WHERE id = ? FOR UPDATE";
-    private static final String COUNT_PACKAGE = """
-      UPDATE packages SET in_flight = in_flight + 1, hour_index = ?, hour_used = ?,
-        day_index = ?, day_used = ? WHERE id = ?""";
-    private static final String COUNT_ACCOUNT =
-            "UPDATE accounts SET in_flight = in_flight + 1, held = held + ? WHERE id = ?";
-    private static final String INSERT_TASK = """
-      INSERT INTO tasks (account_id, key_id, package_id, status, solver, settings, request, hold, price,
-        client_ip, callback_url, created_at, deadline)
-      VALUES (?, ?, ?, 'queued', 'test', ?, ?, ?, ?, ?, ?, ?, ?)""";
 
     /** The rows a ceiling run works on: one account (and its package and key) per key type. */
     record Rows(long account, long key, Long pkg) {}
+
+    /** A task as a client would send it, encoded as the server stores it. */
+    private static final NewTask TASK = new NewTask(
+            "https://example.org/login",
+            Fixture.HOLD,
+            "challenge.example.org",
+            ((ProxyParse.Parsed) ProxyParser.parse("http://user:pass@203.0.113.7:8080")).endpoint(),
+            "{}",
+            Map.of(),
+            null,
+            null);
 
     private Storage() {}
 
@@ -69,7 +73,7 @@ final class Storage {
     static Rows rows(Database db, boolean packageKey) {
         var accounts = new AccountStore(db.jdbi(), Clock.systemUTC());
         long a = accounts.createAccount(packageKey ? "ceiling-package" : "ceiling-balance", 1_000_000, 750);
-        accounts.credit(a, 1_000_000_000_000L, "bench");
+        Ledger.credit(db.jdbi(), a, 1_000_000_000_000L, "bench", System.currentTimeMillis());
         Long p = packageKey
                 ? accounts.createPackage(
                         a,
@@ -85,16 +89,22 @@ final class Storage {
 
     // ---- H2: a JDBC loop ----
 
-    /** Runs the admission transaction on {@code threads} threads for {@code warmup} + {@code seconds}. */
+    /** Runs the server's admission on {@code threads} threads for {@code warmup} + {@code seconds}. */
     static Load h2(Path dir, boolean packageKey, int threads, int warmup, int seconds) throws InterruptedException {
         try (Database db = Database.open(Config.h2FileUrl(dir), null, null, CONNECTIONS)) {
             Rows rows = rows(db, packageKey);
-            return loop(db.dataSource(), rows, threads, warmup, seconds);
+            var store = new TaskStore(db.jdbi(), Clock.systemUTC(), Duration.ofHours(2), Duration.ofMinutes(5));
+            var caller = new Caller(rows.key(), rows.account(), false, rows.pkg(), false, Long.MAX_VALUE);
+            var template = new TemplateStore.Template(Fixture.HOLD, "test", SETTINGS);
+            return loop(
+                    () -> store.admit(caller, TASK, template, true, "127.0.0.1") instanceof Checked.Ok,
+                    threads,
+                    warmup,
+                    seconds);
         }
     }
 
-    private static Load loop(DataSource ds, Rows rows, int threads, int warmup, int seconds)
-            throws InterruptedException {
+    private static Load loop(BooleanSupplier admit, int threads, int warmup, int seconds) throws InterruptedException {
         AtomicBoolean measuring = new AtomicBoolean();
         AtomicBoolean stop = new AtomicBoolean();
         LongAdder done = new LongAdder();
@@ -107,7 +117,12 @@ final class Storage {
             workers.add(Thread.ofVirtual().start(() -> {
                 while (!stop.get()) {
                     long t0 = System.nanoTime();
-                    boolean ok = admit(ds, rows);
+                    boolean ok;
+                    try {
+                        ok = admit.getAsBoolean();
+                    } catch (RuntimeException e) {
+                        ok = false;
+                    }
                     if (measuring.get()) {
                         if (ok) {
                             done.increment();
@@ -137,78 +152,6 @@ final class Storage {
                 all.getValueAtPercentile(99) / 1000.0,
                 done.sum(),
                 failed.sum());
-    }
-
-    /** One admission transaction, statement for statement as {@code TaskStore.admitIn}; false when it failed. */
-    private static boolean admit(DataSource ds, Rows rows) {
-        long now = System.currentTimeMillis();
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                int hourUsed = 0;
-                int dayUsed = 0;
-                if (rows.pkg() != null) {
-                    try (PreparedStatement s = c.prepareStatement(LOCK_PACKAGE)) {
-                        s.setLong(1, rows.pkg());
-                        try (ResultSet rs = s.executeQuery()) {
-                            rs.next();
-                            hourUsed = rs.getLong(5) == now / 3_600_000L ? rs.getInt(6) : 0;
-                            dayUsed = rs.getLong(7) == now / 86_400_000L ? rs.getInt(8) : 0;
-                        }
-                    }
-                }
-                try (PreparedStatement s = c.prepareStatement(LOCK_ACCOUNT)) {
-                    s.setLong(1, rows.account());
-                    try (ResultSet rs = s.executeQuery()) {
-                        rs.next();
-                    }
-                }
-                long hold = rows.pkg() == null ? 750 : 0;
-                if (rows.pkg() != null) {
-                    try (PreparedStatement s = c.prepareStatement(COUNT_PACKAGE)) {
-                        s.setLong(1, now / 3_600_000L);
-                        s.setInt(2, hourUsed + 1);
-                        s.setLong(3, now / 86_400_000L);
-                        s.setInt(4, dayUsed + 1);
-                        s.setLong(5, rows.pkg());
-                        s.executeUpdate();
-                    }
-                }
-                try (PreparedStatement s = c.prepareStatement(COUNT_ACCOUNT)) {
-                    s.setLong(1, hold);
-                    s.setLong(2, rows.account());
-                    s.executeUpdate();
-                }
-                try (PreparedStatement s = c.prepareStatement(INSERT_TASK, new String[] {"id"})) {
-                    s.setLong(1, rows.account());
-                    s.setLong(2, rows.key());
-                    if (rows.pkg() == null) {
-                        s.setNull(3, java.sql.Types.BIGINT);
-                    } else {
-                        s.setLong(3, rows.pkg());
-                    }
-                    s.setString(4, SETTINGS);
-                    s.setString(5, REQUEST);
-                    s.setLong(6, hold);
-                    s.setLong(7, 750);
-                    s.setString(8, "127.0.0.1");
-                    s.setNull(9, java.sql.Types.VARCHAR);
-                    s.setLong(10, now);
-                    s.setLong(11, now + 7_200_000L);
-                    s.executeUpdate();
-                    try (ResultSet keys = s.getGeneratedKeys()) {
-                        keys.next();
-                    }
-                }
-                c.commit();
-                return true;
-            } catch (SQLException e) {
-                c.rollback();
-                return false;
-            }
-        } catch (SQLException e) {
-            return false;
-        }
     }
 
     // ---- PostgreSQL: pgbench ----
@@ -251,13 +194,23 @@ final class Storage {
                 "-D",
                 "key=" + rows.key(),
                 "-D",
-                "pkg=" + (rows.pkg() == null ? 0 : rows.pkg()),
+                "package=" + (rows.pkg() == null ? 0 : rows.pkg()),
                 "-D",
                 "hold=" + (packageKey ? 0 : 750),
                 "-D",
                 "settings=" + SETTINGS,
                 "-D",
-                "request=" + REQUEST,
+                "request=" + TaskCodec.encode(TASK),
+                "-D",
+                "solver=test",
+                "-D",
+                "price=750",
+                "-D",
+                "ip=127.0.0.1",
+                "-D",
+                "hourUsed=1",
+                "-D",
+                "dayUsed=1",
                 "-D",
                 "now=" + now,
                 "-D",
@@ -328,26 +281,34 @@ final class Storage {
         return out;
     }
 
-    /** The admission transaction as a pgbench script (bind variables from -D, as the driver binds them). */
+    /**
+     * The admission transaction as a pgbench script: the server's own statement texts, whose {@code :name}
+     * parameters are pgbench variables (set with -D) as they are JDBI's; a balance key inserts with no package
+     * and no callback, as a JDBI null would.
+     */
     static String pgScript(boolean packageKey) {
+        List<String> statements = new ArrayList<>();
+        if (packageKey) {
+            statements.add(Slots.LOCK_PACKAGE);
+        }
+        statements.add(Slots.LOCK_ACCOUNT);
+        if (packageKey) {
+            statements.add(Slots.TAKE_PACKAGE);
+        }
+        statements.add(Slots.TAKE_ACCOUNT);
+        if (!packageKey) {
+            statements.add(Ledger.HOLD);
+        }
+        String insert = Tasks.INSERT.replace(":callback", "NULL");
+        statements.add(packageKey ? insert : insert.replace(":package", "NULL"));
+        statements.add(Tasks.NOTIFY);
         StringBuilder s = new StringBuilder("\\startpipeline\nBEGIN;\n");
-        if (packageKey) {
-            s.append(LOCK_PACKAGE.replace("?", ":pkg").replace("\n", " ")).append(";\n\\endpipeline\n");
-        } else {
-            s.append(LOCK_ACCOUNT.replace("?", ":account")).append(";\n\\endpipeline\n");
+        for (int i = 0; i < statements.size(); i++) {
+            s.append(statements.get(i).replace("\n", " ").strip()).append(";\n");
+            if (i == 0) {
+                s.append("\\endpipeline\n");
+            }
         }
-        if (packageKey) {
-            s.append(LOCK_ACCOUNT.replace("?", ":account")).append(";\n");
-            s.append("UPDATE packages SET in_flight = in_flight + 1, hour_index = :hour, hour_used = hour_used + 1,"
-                    + " day_index = :day, day_used = day_used + 1 WHERE id = :pkg;\n");
-        }
-        s.append("UPDATE accounts SET in_flight = in_flight + 1, held = held + :hold WHERE id = :account;\n");
-        s.append("INSERT INTO tasks (account_id, key_id, package_id, status, solver, settings, request, hold, price,"
-                        + " client_ip, callback_url, created_at, deadline) VALUES (:account, :key, ")
-                .append(packageKey ? ":pkg" : "NULL")
-                .append(
-                        ", 'queued', 'test', :settings, :request, :hold, 750, '127.0.0.1', NULL, :now, :deadline) RETURNING id;\n");
-        s.append("NOTIFY solvegate_tasks;\nCOMMIT;\n");
-        return s.toString();
+        return s.append("COMMIT;\n").toString();
     }
 }

@@ -1,6 +1,9 @@
 package dev.solvegate.server;
 
+import dev.solvegate.server.admin.AdminToken;
 import dev.solvegate.server.cli.AdminCommand;
+import dev.solvegate.server.config.Config;
+import dev.solvegate.server.node.Node;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -78,6 +81,10 @@ public final class Main implements Runnable {
             System.err.println("solvegate: cannot start: " + e.getMessage());
             return 1;
         }
+        if (node.adminTokenGenerated()) {
+            System.out.println("solvegate: generated an admin token (kept in " + AdminToken.file(config.dataDir())
+                    + "; shown only now): " + node.adminToken());
+        }
         String db = config.postgres() ? "PostgreSQL" : "embedded H2 in " + config.dataDir();
         System.out.println(
                 publicApi
@@ -89,7 +96,9 @@ public final class Main implements Runnable {
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
-                            System.out.println("solvegate: draining");
+                            System.out.println("solvegate: draining: waiting up to "
+                                    + config.drainGrace().toMillis() / 1000.0 + " s for " + node.busyWorkers()
+                                    + " running task(s), then handing the rest back");
                             node.close();
                             stopped.countDown();
                         },

@@ -1,13 +1,17 @@
 package dev.solvegate.server.account;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.solvegate.server.core.Json;
+import dev.solvegate.server.limit.Limits;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Accounts, their ledger, packages and keys. Every balance change writes its ledger row and the account's
- * running balance in one transaction, so the balance always equals the sum of the ledger.
+ * Accounts, packages and keys. Money moves only through {@code billing.Ledger}; thread slots and quotas only
+ * through {@code limit.Slots}.
  *
  * <p>Thread-safety: safe for concurrent use; all state is in the database.
  */
@@ -29,17 +33,26 @@ public final class AccountStore {
             int dailyUsed,
             long expiresAt,
             boolean paused,
-            int inFlight) {}
+            int inFlight) {
+
+        /** The plan and its use, as getBalance shows it; the admin API adds the ids and in-flight count. */
+        public ObjectNode state() {
+            return Json.MAPPER
+                    .createObjectNode()
+                    .put("name", name)
+                    .put("threads", threads)
+                    .put("hourlyQuota", hourlyQuota)
+                    .put("hourlyUsed", hourlyUsed)
+                    .put("dailyQuota", dailyQuota)
+                    .put("dailyUsed", dailyUsed)
+                    .put("expiresAt", Instant.ofEpochMilli(expiresAt).toString())
+                    .put("paused", paused);
+        }
+    }
 
     /** A package's editable fields; null means unchanged. */
     public record PackagePatch(
             Boolean paused, Long expiresAt, Integer threads, Integer hourlyQuota, Integer dailyQuota) {}
-
-    /** Why a credit was refused. */
-    public enum CreditRefusal {
-        NO_SUCH_ACCOUNT,
-        WOULD_GO_BELOW_HELD
-    }
 
     private static final String CALLER_SQL = """
       SELECT k.id AS key_id, k.account_id, a.status, k.package_id, p.paused, p.expires_at
@@ -123,48 +136,6 @@ public final class AccountStore {
                 == 1);
     }
 
-    /**
-     * Adds {@code amount} (negative: a debit) to the balance with its ledger row.
-     *
-     * @return the new balance, or the refusal
-     */
-    public Result<Long, CreditRefusal> credit(long accountId, long amount, String reason) {
-        return jdbi.inTransaction(h -> {
-            Optional<long[]> row = h.createQuery("SELECT balance, held FROM accounts WHERE id = :id FOR UPDATE")
-                    .bind("id", accountId)
-                    .map((rs, ctx) -> new long[] {rs.getLong("balance"), rs.getLong("held")})
-                    .findOne();
-            if (row.isEmpty()) {
-                return Result.<Long, CreditRefusal>refused(CreditRefusal.NO_SUCH_ACCOUNT);
-            }
-            long balance = Math.addExact(row.get()[0], amount);
-            if (amount < 0 && balance < row.get()[1]) {
-                return Result.<Long, CreditRefusal>refused(CreditRefusal.WOULD_GO_BELOW_HELD);
-            }
-            h.createUpdate(
-                            "INSERT INTO ledger (account_id, amount, kind, reason, created_at) VALUES (:id, :amount, :kind, :reason, :now)")
-                    .bind("id", accountId)
-                    .bind("amount", amount)
-                    .bind("kind", amount < 0 ? "debit" : "credit")
-                    .bind("reason", reason)
-                    .bind("now", clock.millis())
-                    .execute();
-            h.createUpdate("UPDATE accounts SET balance = :balance WHERE id = :id")
-                    .bind("balance", balance)
-                    .bind("id", accountId)
-                    .execute();
-            return Result.<Long, CreditRefusal>ok(balance);
-        });
-    }
-
-    /** The sum of an account's ledger rows: what its balance must equal. */
-    public long ledgerSum(long accountId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(SUM(amount), 0) FROM ledger WHERE account_id = :id")
-                .bind("id", accountId)
-                .mapTo(Long.class)
-                .one());
-    }
-
     /** A new package of an existing account (checked by the caller). */
     public long createPackage(
             long accountId, String name, int threads, int hourlyQuota, int dailyQuota, long expiresAt) {
@@ -188,17 +159,24 @@ public final class AccountStore {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM packages WHERE id = :id")
                 .bind("id", id)
                 .map((rs, ctx) -> {
-                    boolean sameHour = rs.getLong("hour_index") == now / 3_600_000L;
-                    boolean sameDay = rs.getLong("day_index") == now / 86_400_000L;
+                    var use = new Limits.PackageRow(
+                            rs.getInt("threads"),
+                            rs.getInt("hourly_quota"),
+                            rs.getInt("daily_quota"),
+                            rs.getInt("in_flight"),
+                            rs.getLong("hour_index"),
+                            rs.getInt("hour_used"),
+                            rs.getLong("day_index"),
+                            rs.getInt("day_used"));
                     return new PackageView(
                             rs.getLong("id"),
                             rs.getLong("account_id"),
                             rs.getString("name"),
                             rs.getInt("threads"),
                             rs.getInt("hourly_quota"),
-                            sameHour ? rs.getInt("hour_used") : 0,
+                            use.usedThisHour(now),
                             rs.getInt("daily_quota"),
-                            sameDay ? rs.getInt("day_used") : 0,
+                            use.usedToday(now),
                             rs.getLong("expires_at"),
                             rs.getBoolean("paused"),
                             rs.getInt("in_flight"));

@@ -1,10 +1,10 @@
 package dev.solvegate.server.account;
 
-import dev.solvegate.server.ErrorCode;
-import java.util.Optional;
+import dev.solvegate.server.limit.Limits;
 
 /**
- * Who sent a request: the key, its account and its package (if any), as read in one query.
+ * Who sent a request: the key, its account and its package (if any), as read in one query. The rules over
+ * it are in {@code limit.Limits#standing}. Thread-safety: immutable.
  *
  * @param keyId the key's id (what logs name it by)
  * @param accountId the account
@@ -21,17 +21,8 @@ public record Caller(
         return packageId != null;
     }
 
-    /** The refusal for a createTask by this caller at {@code nowMillis}, in the order of SPEC §1 step 3. */
-    public Optional<ErrorCode> refusalForNewTask(long nowMillis) {
-        if (suspended) {
-            return Optional.of(ErrorCode.ERROR_ACCOUNT_SUSPENDED);
-        }
-        if (packageKey() && packagePaused) {
-            return Optional.of(ErrorCode.ERROR_PACKAGE_PAUSED);
-        }
-        if (packageKey() && nowMillis >= packageExpiresAt) {
-            return Optional.of(ErrorCode.ERROR_PACKAGE_EXPIRED);
-        }
-        return Optional.empty();
+    /** The state {@code Limits.standing} judges. */
+    public Limits.Standing standing() {
+        return new Limits.Standing(suspended, packageKey(), packagePaused, packageExpiresAt);
     }
 }

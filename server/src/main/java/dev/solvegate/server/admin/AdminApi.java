@@ -2,31 +2,31 @@ package dev.solvegate.server.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.solvegate.server.Money;
-import dev.solvegate.server.ServiceState;
 import dev.solvegate.server.account.AccountStore;
 import dev.solvegate.server.account.AccountStore.AccountView;
 import dev.solvegate.server.account.AccountStore.PackageView;
 import dev.solvegate.server.account.ApiKeys;
-import dev.solvegate.server.api.Json;
-import dev.solvegate.server.api.PublicApi;
-import dev.solvegate.server.api.Replies;
-import dev.solvegate.server.engine.Solvers;
+import dev.solvegate.server.billing.Ledger;
+import dev.solvegate.server.core.Json;
+import dev.solvegate.server.core.Money;
+import dev.solvegate.server.http.Bodies;
+import dev.solvegate.server.http.Http;
+import dev.solvegate.server.intake.Intake;
+import dev.solvegate.server.solver.Solvers;
 import dev.solvegate.server.template.TemplateStore;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.time.Clock;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * The admin API of SPEC §2, for operators: accounts, credits, packages, keys, templates, the intake switch.
- * Every {@code /admin/…} route needs {@code Authorization: Bearer <token>}. Errors are {@code {"error":…}}
- * with 400 (naming the field), 401 or 404.
+ * {@link AdminRouting} checks {@code Authorization: Bearer <token>} in front of every route. Errors are
+ * {@code {"error":…}} with 400 (naming the field), 401 or 404.
  *
  * <p>Thread-safety: immutable apart from its collaborators, which are safe for concurrent use.
  */
@@ -37,29 +37,33 @@ public final class AdminApi {
 
     private final AccountStore accounts;
     private final TemplateStore templates;
-    private final ServiceState state;
+    private final Intake intake;
     private final Solvers solvers;
-    private final byte[] token;
+    private final Jdbi jdbi;
+    private final Clock clock;
     private final long defaultPrice;
 
+    /** @param jdbi for credits, which {@link Ledger} runs in a transaction of their own */
     public AdminApi(
             AccountStore accounts,
             TemplateStore templates,
-            ServiceState state,
+            Intake intake,
             Solvers solvers,
-            String token,
+            Jdbi jdbi,
+            Clock clock,
             long defaultPrice) {
         this.accounts = accounts;
         this.templates = templates;
-        this.state = state;
+        this.intake = intake;
         this.solvers = solvers;
-        this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        this.jdbi = jdbi;
+        this.clock = clock;
         this.defaultPrice = defaultPrice;
     }
 
-    public void routing(HttpRouting.Builder r) {
-        r.any("/admin/*", this::authenticate)
-                .post("/admin/accounts", this::createAccount)
+    /** Adds the {@code /admin/…} routes; {@link AdminRouting} puts the token check in front of them. */
+    void routes(HttpRouting.Builder r) {
+        r.post("/admin/accounts", this::createAccount)
                 .get("/admin/accounts/{id}", this::getAccount)
                 .patch("/admin/accounts/{id}", this::patchAccount)
                 .post("/admin/accounts/{id}/credits", this::credit)
@@ -72,24 +76,7 @@ public final class AdminApi {
                 .put("/admin/templates/{publicKey}", this::putTemplate)
                 .delete("/admin/templates/{publicKey}", this::deleteTemplate)
                 .get("/admin/service", this::getService)
-                .put("/admin/service", this::putService)
-                .error(BadInput.class, (req, res, e) -> {
-                    ObjectNode body = Json.MAPPER
-                            .createObjectNode()
-                            .put("error", e.getMessage())
-                            .put("field", e.field());
-                    send(res, 400, body);
-                });
-    }
-
-    private void authenticate(ServerRequest req, ServerResponse res) {
-        byte[] given = req.headers().first(HeaderNames.AUTHORIZATION).orElse("").getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(given, token)) {
-            res.header("WWW-Authenticate", "Bearer");
-            send(res, 401, error("missing or wrong bearer token"));
-            return;
-        }
-        res.next();
+                .put("/admin/service", this::putService);
     }
 
     private void createAccount(ServerRequest req, ServerResponse res) {
@@ -135,18 +122,18 @@ public final class AdminApi {
             throw new BadInput("amount", "amount must not be zero");
         }
         String reason = f.text("reason", 500);
-        var result = accounts.credit(id, amount, reason);
-        if (!result.isOk()) {
-            switch (result.refusal()) {
-                case NO_SUCH_ACCOUNT -> notFound(res, "account", id);
-                case WOULD_GO_BELOW_HELD ->
-                    throw new BadInput(
-                            "amount", "debit would take the balance below the amount held: " + Money.format(amount));
+        switch (Ledger.credit(jdbi, id, amount, reason, clock.millis())) {
+            case Ledger.Credit.Done(long balance) -> {
+                LOG.log(System.Logger.Level.INFO, "ledger: account {0} {1}", id, Money.format(amount));
+                send(res, 200, Json.MAPPER.createObjectNode().put("balance", Money.format(balance)));
             }
-            return;
+            case Ledger.Credit.NoSuchAccount() -> notFound(res, "account", id);
+            case Ledger.Credit.BelowHeld() ->
+                throw new BadInput(
+                        "amount", "debit would take the balance below the amount held: " + Money.format(amount));
+            case Ledger.Credit.Overflow() ->
+                throw new BadInput("amount", "credit would take the balance out of range: " + Money.format(amount));
         }
-        LOG.log(System.Logger.Level.INFO, "ledger: account {0} {1}", id, Money.format(amount));
-        send(res, 200, Json.MAPPER.createObjectNode().put("balance", Money.format(result.value())));
     }
 
     private void createPackage(ServerRequest req, ServerResponse res) {
@@ -254,12 +241,12 @@ public final class AdminApi {
     }
 
     private void getService(ServerRequest req, ServerResponse res) {
-        send(res, 200, Json.MAPPER.createObjectNode().put("acceptingTasks", state.acceptingTasks()));
+        send(res, 200, Json.MAPPER.createObjectNode().put("acceptingTasks", intake.acceptingTasks()));
     }
 
     private void putService(ServerRequest req, ServerResponse res) {
         boolean accepting = body(req).bool("acceptingTasks");
-        state.setAcceptingTasks(accepting);
+        intake.setAcceptingTasks(accepting);
         LOG.log(System.Logger.Level.INFO, "intake {0}", accepting ? "on" : "off");
         send(res, 200, Json.MAPPER.createObjectNode().put("acceptingTasks", accepting));
     }
@@ -279,7 +266,7 @@ public final class AdminApi {
 
     private static ObjectNode packageJson(PackageView p) {
         ObjectNode out = Json.MAPPER.createObjectNode().put("id", p.id()).put("accountId", p.accountId());
-        out.setAll(PublicApi.packageState(p));
+        out.setAll(p.state());
         return out.put("inFlight", p.inFlight());
     }
 
@@ -302,37 +289,25 @@ public final class AdminApi {
     }
 
     private static Fields body(ServerRequest req) {
-        JsonNode node = readJson(req);
+        return bodyOr(req, null);
+    }
+
+    private static Fields bodyOrEmpty(ServerRequest req) {
+        return bodyOr(req, Json.MAPPER.createObjectNode());
+    }
+
+    /** The body's fields; {@code whenEmpty} for no body, or 400 when null. */
+    private static Fields bodyOr(ServerRequest req, JsonNode whenEmpty) {
+        JsonNode node =
+                switch (Bodies.read(req)) {
+                    case Bodies.Body.Empty() -> whenEmpty;
+                    case Bodies.Body.NotJson() -> throw new BadInput("body", "body is not JSON");
+                    case Bodies.Body.Parsed(JsonNode json) -> json;
+                };
         if (node == null || !node.isObject()) {
             throw new BadInput("body", "body must be a JSON object");
         }
         return new Fields(node);
-    }
-
-    private static Fields bodyOrEmpty(ServerRequest req) {
-        JsonNode node = readJson(req);
-        if (node == null) {
-            return new Fields(Json.MAPPER.createObjectNode());
-        }
-        if (!node.isObject()) {
-            throw new BadInput("body", "body must be a JSON object");
-        }
-        return new Fields(node);
-    }
-
-    private static JsonNode readJson(ServerRequest req) {
-        if (!req.content().hasEntity()) {
-            return null;
-        }
-        byte[] bytes = req.content().as(byte[].class);
-        if (bytes.length == 0) {
-            return null;
-        }
-        try {
-            return Json.MAPPER.readTree(bytes);
-        } catch (IOException e) {
-            throw new BadInput("body", "body is not JSON");
-        }
     }
 
     private static long pathId(ServerRequest req, String name) {
@@ -360,6 +335,6 @@ public final class AdminApi {
     }
 
     static void send(ServerResponse res, int status, ObjectNode body) {
-        Replies.json(res, status, body.toString());
+        Http.json(res, status, body);
     }
 }

@@ -1,7 +1,7 @@
 package dev.solvegate.server.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.solvegate.server.Money;
+import dev.solvegate.server.core.Money;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 

@@ -3,30 +3,40 @@ package dev.solvegate.server.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.solvegate.proxy.AddressGuard;
-import dev.solvegate.server.ErrorCode;
-import dev.solvegate.server.Money;
-import dev.solvegate.server.ServiceState;
 import dev.solvegate.server.account.AccountStore;
 import dev.solvegate.server.account.ApiKeys;
 import dev.solvegate.server.account.Caller;
-import dev.solvegate.server.engine.Solvers;
+import dev.solvegate.server.billing.Ledger;
+import dev.solvegate.server.core.Checked;
+import dev.solvegate.server.core.ErrorCode;
+import dev.solvegate.server.core.Json;
+import dev.solvegate.server.core.Money;
+import dev.solvegate.server.core.Refusal;
+import dev.solvegate.server.http.Bodies;
+import dev.solvegate.server.intake.Intake;
+import dev.solvegate.server.limit.Limits;
+import dev.solvegate.server.solver.Solvers;
+import dev.solvegate.server.task.NewTask;
+import dev.solvegate.server.task.ResultBody;
 import dev.solvegate.server.task.TaskStore;
-import dev.solvegate.server.task.TaskStore.Admission;
-import dev.solvegate.server.task.TaskStore.TaskView;
+import dev.solvegate.server.task.TaskView;
+import dev.solvegate.server.task.Tasks;
 import dev.solvegate.server.template.TemplateStore;
 import dev.solvegate.server.template.TemplateStore.Template;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 
 /**
  * The public API of SPEC §1: createTask, getTaskResult, getBalance. Each request takes one straight path:
- * parse, authenticate, validate, decide in one transaction, reply.
+ * read, authenticate, validate, decide in one transaction, reply; every step answers a {@link Checked}, and
+ * the first refusal is the answer.
  *
  * <p>Thread-safety: stateless apart from its collaborators, which are all safe for concurrent use.
  */
@@ -34,7 +44,7 @@ public final class PublicApi {
 
     /** What the API needs from the rest of the node. */
     public record Deps(
-            ServiceState state,
+            Intake intake,
             AccountStore accounts,
             TemplateStore templates,
             TaskStore tasks,
@@ -45,7 +55,7 @@ public final class PublicApi {
             LongConsumer onAccepted) {}
 
     private static final long MAX_TASK_ID = (1L << 53) - 1;
-    private static final io.helidon.http.HeaderName X_CLIENT_KEY = io.helidon.http.HeaderNames.create("X-Client-Key");
+    private static final HeaderName X_CLIENT_KEY = HeaderNames.create("X-Client-Key");
 
     private final Deps deps;
     private final TaskFields fields;
@@ -58,7 +68,7 @@ public final class PublicApi {
     }
 
     /** Adds the public routes (each also with a trailing slash). */
-    public void routing(HttpRouting.Builder r) {
+    void routing(HttpRouting.Builder r) {
         r.post("/createTask", this::createTask).post("/createTask/", this::createTask);
         r.post("/getTaskResult", this::getTaskResult).post("/getTaskResult/", this::getTaskResult);
         r.get("/getTaskResult/{taskId}", this::getTaskResultByPath);
@@ -66,56 +76,51 @@ public final class PublicApi {
     }
 
     private void createTask(ServerRequest req, ServerResponse res) {
-        if (!deps.state().acceptingTasks()) {
-            replies.error(res, ErrorCode.ERROR_SERVICE_UNAVALIABLE);
-            return;
-        }
-        Signed signed = signed(req, res);
-        if (signed == null) {
-            return;
-        }
-        JsonNode body = signed.body();
-        Caller caller = signed.caller();
-        Optional<ErrorCode> refusal = caller.refusalForNewTask(deps.clock().millis());
-        if (refusal.isPresent()) {
-            replies.error(res, refusal.get());
-            return;
-        }
-        JsonNode task = body.get("task");
-        if (task == null || !task.isObject()) {
-            replies.error(res, new Refusal(ErrorCode.ERROR_MISSING_REQUEST_DATA, "task must be a JSON object"));
-            return;
-        }
-        TaskFields.Checked checked = fields.check(task, body.get("callbackUrl"));
-        if (checked instanceof TaskFields.Checked.Invalid(Refusal r)) {
-            replies.error(res, r);
-            return;
-        }
-        var newTask = ((TaskFields.Checked.Valid) checked).task();
-        Optional<Template> template = deps.templates().find(newTask.websitePublicKey());
-        if (template.isEmpty()) {
-            replies.error(res, ErrorCode.ERROR_TEMPLATE_NOT_FOUND);
-            return;
-        }
-        boolean capacity = deps.solvers()
-                .hasCapacity(template.get().solver(), template.get().settings());
-        Admission admission = deps.tasks().admit(caller, newTask, template.get(), capacity, clientIp(req));
-        switch (admission) {
-            case Admission.Refused(ErrorCode code) -> replies.error(res, code);
-            case Admission.Accepted(long taskId) -> {
+        switch (create(req)) {
+            case Checked.Ok<Long>(Long taskId) -> {
                 deps.onAccepted().accept(taskId);
                 replies.ok(res, Json.MAPPER.createObjectNode().put("taskId", taskId));
             }
+            case Checked.Refused<Long>(Refusal refusal) -> replies.refuse(res, refusal);
         }
     }
 
-    private void getTaskResult(ServerRequest req, ServerResponse res) {
-        JsonNode body = Bodies.readObject(req);
-        if (body == null) {
-            replies.error(res, ErrorCode.ERROR_MISSING_REQUEST_DATA);
-            return;
+    /** SPEC §1's checks in their order; the new task's id. */
+    private Checked<Long> create(ServerRequest req) {
+        if (!deps.intake().open()) {
+            return Checked.refused(ErrorCode.ERROR_SERVICE_UNAVALIABLE);
         }
-        taskResult(res, clientKey(body), body.get("taskId"));
+        Checked<Signed> signed = signed(req);
+        if (!(signed instanceof Checked.Ok<Signed>(Signed s))) {
+            return signed.refusedAs();
+        }
+        Checked<Limits.Standing> standing =
+                Limits.standing(s.caller().standing(), deps.clock().millis());
+        if (standing instanceof Checked.Refused) {
+            return standing.refusedAs();
+        }
+        JsonNode task = s.body().get("task");
+        if (task == null || !task.isObject()) {
+            return Checked.refused(ErrorCode.ERROR_MISSING_REQUEST_DATA, "task must be a JSON object");
+        }
+        Checked<NewTask> checked = fields.check(task, s.body().get("callbackUrl"));
+        if (!(checked instanceof Checked.Ok<NewTask>(NewTask newTask))) {
+            return checked.refusedAs();
+        }
+        Optional<Template> template = deps.templates().find(newTask.websitePublicKey());
+        if (template.isEmpty()) {
+            return Checked.refused(ErrorCode.ERROR_TEMPLATE_NOT_FOUND);
+        }
+        boolean capacity = deps.solvers()
+                .hasCapacity(template.get().solver(), template.get().settings());
+        return deps.tasks().admit(s.caller(), newTask, template.get(), capacity, clientIp(req));
+    }
+
+    private void getTaskResult(ServerRequest req, ServerResponse res) {
+        switch (object(req)) {
+            case Checked.Ok<JsonNode>(JsonNode body) -> taskResult(res, clientKey(body), body.get("taskId"));
+            case Checked.Refused<JsonNode>(Refusal refusal) -> replies.refuse(res, refusal);
+        }
     }
 
     private void getTaskResultByPath(ServerRequest req, ServerResponse res) {
@@ -135,13 +140,13 @@ public final class PublicApi {
     private void taskResult(ServerResponse res, String key, JsonNode idNode) {
         long id = idNode == null || idNode.isNull() ? 0 : taskId(idNode);
         if (key != null && id > 0) {
-            Optional<TaskStore.KeyedResult> read = deps.tasks().resultForKey(ApiKeys.hash(key), id);
+            Optional<Tasks.KeyedResult> read = deps.tasks().resultForKey(ApiKeys.hash(key), id);
             if (read.isEmpty()) {
-                replies.error(res, ErrorCode.ERROR_KEY_DOES_NOT_EXIST);
+                replies.refuse(res, ErrorCode.ERROR_KEY_DOES_NOT_EXIST);
             } else if (read.get().suspended()) {
-                replies.error(res, ErrorCode.ERROR_ACCOUNT_SUSPENDED);
+                replies.refuse(res, ErrorCode.ERROR_ACCOUNT_SUSPENDED);
             } else if (read.get().task().isEmpty()) {
-                replies.error(res, ErrorCode.ERROR_TASK_NOT_FOUND);
+                replies.refuse(res, ErrorCode.ERROR_TASK_NOT_FOUND);
             } else {
                 taskReply(res, read.get().task().get());
             }
@@ -150,100 +155,78 @@ public final class PublicApi {
         Optional<Caller> caller =
                 key == null ? Optional.empty() : deps.accounts().caller(key);
         if (caller.isEmpty()) {
-            replies.error(res, ErrorCode.ERROR_KEY_DOES_NOT_EXIST);
-            return;
+            replies.refuse(res, ErrorCode.ERROR_KEY_DOES_NOT_EXIST);
+        } else if (caller.get().suspended()) {
+            replies.refuse(res, ErrorCode.ERROR_ACCOUNT_SUSPENDED);
+        } else if (idNode == null || idNode.isNull()) {
+            replies.refuse(res, new Refusal(ErrorCode.ERROR_MISSING_REQUEST_DATA, "taskId is required"));
+        } else {
+            replies.refuse(res, ErrorCode.ERROR_TASK_NOT_FOUND);
         }
-        if (caller.get().suspended()) {
-            replies.error(res, ErrorCode.ERROR_ACCOUNT_SUSPENDED);
-            return;
-        }
-        if (idNode == null || idNode.isNull()) {
-            replies.error(res, new Refusal(ErrorCode.ERROR_MISSING_REQUEST_DATA, "taskId is required"));
-            return;
-        }
-        replies.error(res, ErrorCode.ERROR_TASK_NOT_FOUND);
     }
 
     private void taskReply(ServerResponse res, TaskView t) {
         switch (t.status()) {
-            case "ready" -> {
-                ObjectNode out = Json.MAPPER.createObjectNode().put("status", "ready");
-                out.putObject("solution").put("token", t.token());
-                out.put("cost", Money.format(t.cost() == null ? 0 : t.cost()))
-                        .put("ip", t.clientIp())
-                        .put("createTime", t.createdAt() / 1000)
-                        .put("endTime", t.endedAt() / 1000)
-                        .put("solveCount", t.solveCount());
-                replies.ok(res, out);
-            }
-            case "failed" -> {
-                ErrorCode code = ErrorCode.valueOf(t.errorCode());
-                String description = t.errorDescription() == null ? code.description() : t.errorDescription();
-                ObjectNode extra =
-                        Json.MAPPER.createObjectNode().put("taskId", t.id()).put("status", "failed");
-                replies.error(res, new Refusal(code, description), extra);
-            }
+            case "ready" -> replies.okBody(res, ResultBody.ready(t));
+            case "failed" -> replies.refuse(res, ResultBody.failure(t), ResultBody.failed(t));
             default -> replies.ok(res, Json.MAPPER.createObjectNode().put("status", "processing"));
         }
     }
 
     private void getBalance(ServerRequest req, ServerResponse res) {
-        Signed signed = signed(req, res);
-        if (signed == null) {
-            return;
+        switch (balance(req)) {
+            case Checked.Ok<ObjectNode>(ObjectNode body) -> replies.ok(res, body);
+            case Checked.Refused<ObjectNode>(Refusal refusal) -> replies.refuse(res, refusal);
         }
-        Caller caller = signed.caller();
-        if (caller.suspended()) {
-            replies.error(res, ErrorCode.ERROR_ACCOUNT_SUSPENDED);
-            return;
-        }
-        var account = deps.accounts().account(caller.accountId()).orElseThrow();
-        ObjectNode out =
-                Json.MAPPER.createObjectNode().put("balance", Money.decimal(account.balance() - account.held()));
-        if (caller.packageKey()) {
-            deps.accounts().packageById(caller.packageId()).ifPresent(p -> out.set("package", packageState(p)));
-        }
-        replies.ok(res, out);
     }
 
-    /** A package's plan and use as getBalance shows it; the admin API adds its ids and in-flight count. */
-    public static ObjectNode packageState(AccountStore.PackageView p) {
-        return Json.MAPPER
+    private Checked<ObjectNode> balance(ServerRequest req) {
+        Checked<Signed> signed = signed(req);
+        if (!(signed instanceof Checked.Ok<Signed>(Signed s))) {
+            return signed.refusedAs();
+        }
+        Caller caller = s.caller();
+        if (caller.suspended()) {
+            return Checked.refused(ErrorCode.ERROR_ACCOUNT_SUSPENDED);
+        }
+        var account = deps.accounts().account(caller.accountId()).orElseThrow();
+        ObjectNode out = Json.MAPPER
                 .createObjectNode()
-                .put("name", p.name())
-                .put("threads", p.threads())
-                .put("hourlyQuota", p.hourlyQuota())
-                .put("hourlyUsed", p.hourlyUsed())
-                .put("dailyQuota", p.dailyQuota())
-                .put("dailyUsed", p.dailyUsed())
-                .put("expiresAt", Instant.ofEpochMilli(p.expiresAt()).toString())
-                .put("paused", p.paused());
+                .put("balance", Money.decimal(Ledger.available(account.balance(), account.held())));
+        if (caller.packageKey()) {
+            deps.accounts().packageById(caller.packageId()).ifPresent(p -> out.set("package", p.state()));
+        }
+        return Checked.ok(out);
     }
 
     /** A request's JSON object body and the live key that sent it. */
     private record Signed(JsonNode body, Caller caller) {}
 
-    /**
-     * Reads the body and finds its key; when either is missing, answers {@code ERROR_MISSING_REQUEST_DATA} or
-     * {@code ERROR_KEY_DOES_NOT_EXIST} and returns null.
-     */
-    private Signed signed(ServerRequest req, ServerResponse res) {
-        JsonNode body = Bodies.readObject(req);
-        if (body == null) {
-            replies.error(res, ErrorCode.ERROR_MISSING_REQUEST_DATA);
-            return null;
+    /** The body and its live key: {@code ERROR_MISSING_REQUEST_DATA}, then {@code ERROR_KEY_DOES_NOT_EXIST}. */
+    private Checked<Signed> signed(ServerRequest req) {
+        Checked<JsonNode> body = object(req);
+        if (!(body instanceof Checked.Ok<JsonNode>(JsonNode json))) {
+            return body.refusedAs();
         }
-        Optional<Caller> caller = caller(body);
-        if (caller.isEmpty()) {
-            replies.error(res, ErrorCode.ERROR_KEY_DOES_NOT_EXIST);
-            return null;
-        }
-        return new Signed(body, caller.get());
+        String key = clientKey(json);
+        Optional<Caller> caller =
+                key == null ? Optional.empty() : deps.accounts().caller(key);
+        return caller.isEmpty()
+                ? Checked.refused(ErrorCode.ERROR_KEY_DOES_NOT_EXIST)
+                : Checked.ok(new Signed(json, caller.get()));
     }
 
-    private Optional<Caller> caller(JsonNode body) {
-        String key = clientKey(body);
-        return key == null ? Optional.empty() : deps.accounts().caller(key);
+    /** The body as a JSON object, or {@code ERROR_MISSING_REQUEST_DATA} saying what is wrong with it. */
+    private static Checked<JsonNode> object(ServerRequest req) {
+        return switch (Bodies.read(req)) {
+            case Bodies.Body.Empty() -> Checked.refused(ErrorCode.ERROR_MISSING_REQUEST_DATA);
+            case Bodies.Body.NotJson() ->
+                Checked.refused(ErrorCode.ERROR_MISSING_REQUEST_DATA, "Request body is not valid JSON");
+            case Bodies.Body.Parsed(JsonNode json) ->
+                json.isObject()
+                        ? Checked.ok(json)
+                        : Checked.refused(ErrorCode.ERROR_MISSING_REQUEST_DATA, "Request body must be a JSON object");
+        };
     }
 
     /** The body's {@code clientKey} (or {@code ClientKey}), or null when missing, not a string, empty or too long. */

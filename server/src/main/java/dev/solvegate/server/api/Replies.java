@@ -1,13 +1,16 @@
 package dev.solvegate.server.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.solvegate.server.ErrorCode;
+import dev.solvegate.server.core.ErrorCode;
+import dev.solvegate.server.core.Json;
+import dev.solvegate.server.core.Refusal;
+import dev.solvegate.server.http.Http;
 import dev.solvegate.server.metrics.RequestMetrics;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * The one place where answers become HTTP: JSON bodies, the seed's statuses (or 200 in compatibility mode),
- * and {@code Retry-After} on retryable errors. Thread-safety: immutable.
+ * The one place where the public API's answers become HTTP: JSON bodies, the seed's statuses (or 200 in
+ * compatibility mode), and {@code Retry-After} on retryable errors. Thread-safety: immutable.
  */
 public final class Replies {
 
@@ -22,56 +25,29 @@ public final class Replies {
     void ok(ServerResponse res, ObjectNode body) {
         ObjectNode out = Json.MAPPER.createObjectNode().put("errorId", 0);
         out.setAll(body);
-        send(res, 200, out);
+        Http.json(res, 200, out);
     }
 
-    /** An answer for a path that is no API method. */
-    public void unknownMethod(ServerResponse res, String path) {
-        error(
-                res,
-                new Refusal(ErrorCode.ERROR_MISSING_REQUEST_DATA, "no such API method: " + TaskFields.abbreviate(path)),
-                null);
+    /** A success body that already carries its {@code errorId}. */
+    void okBody(ServerResponse res, ObjectNode body) {
+        Http.json(res, 200, body);
     }
 
-    public void error(ServerResponse res, ErrorCode code) {
-        error(res, new Refusal(code, code.description()), null);
+    void refuse(ServerResponse res, ErrorCode code) {
+        refuse(res, Refusal.of(code));
     }
 
-    void error(ServerResponse res, Refusal refusal) {
-        error(res, refusal, null);
+    void refuse(ServerResponse res, Refusal refusal) {
+        refuse(res, refusal, refusal.body());
     }
 
-    /** An error body, with {@code extra} fields (such as a failed task's id and status) added after it. */
-    void error(ServerResponse res, Refusal refusal, ObjectNode extra) {
+    /** An error answer with {@code body}, such as a failed task's error body with its id and status. */
+    void refuse(ServerResponse res, Refusal refusal, ObjectNode body) {
         ErrorCode code = refusal.code();
         RequestMetrics.answered(code.name());
-        ObjectNode body = errorBody(code, refusal.description());
-        if (extra != null) {
-            body.setAll(extra);
-        }
         if (code.retryable()) {
             res.header("Retry-After", Integer.toString(code.retryAfterSeconds()));
         }
-        send(res, errorsAs200 ? 200 : code.httpStatus(), body);
-    }
-
-    /** The error body of the wire format; also what a callback of a failed task carries. */
-    public static ObjectNode errorBody(ErrorCode code, String description) {
-        return Json.MAPPER
-                .createObjectNode()
-                .put("errorId", 1)
-                .put("errorCode", code.name())
-                .put("errorDescription", description);
-    }
-
-    static void send(ServerResponse res, int status, ObjectNode body) {
-        json(res, status, body.toString());
-    }
-
-    /** Sends a JSON text with {@code status}: every listener's replies go through here. */
-    public static void json(ServerResponse res, int status, String body) {
-        res.status(status);
-        res.header("Content-Type", "application/json");
-        res.send(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Http.json(res, errorsAs200 ? 200 : code.httpStatus(), body);
     }
 }

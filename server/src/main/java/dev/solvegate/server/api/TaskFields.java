@@ -6,7 +6,9 @@ import dev.solvegate.proxy.AddressGuard;
 import dev.solvegate.proxy.ProxyEndpoint;
 import dev.solvegate.proxy.ProxyParse;
 import dev.solvegate.proxy.ProxyParser;
-import dev.solvegate.server.ErrorCode;
+import dev.solvegate.server.core.Checked;
+import dev.solvegate.server.core.ErrorCode;
+import dev.solvegate.server.core.Json;
 import dev.solvegate.server.task.NewTask;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -23,13 +25,6 @@ import java.util.regex.Pattern;
  */
 final class TaskFields {
 
-    /** The outcome: a task or the first rule it broke. */
-    sealed interface Checked {
-        record Valid(NewTask task) implements Checked {}
-
-        record Invalid(Refusal refusal) implements Checked {}
-    }
-
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Pattern HOST_NAME = Pattern.compile(
             "(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\\.?(:\\d{1,5})?");
@@ -41,7 +36,8 @@ final class TaskFields {
         this.guard = guard;
     }
 
-    Checked check(JsonNode task, JsonNode callbackUrl) {
+    /** The task, or the first rule it broke. */
+    Checked<NewTask> check(JsonNode task, JsonNode callbackUrl) {
         String type = text(task, "type");
         if (type == null || !type.equalsIgnoreCase("FunCaptchaTask")) {
             return invalid(
@@ -123,7 +119,7 @@ final class TaskFields {
             }
             callback = callbackUrl.asText();
         }
-        return new Checked.Valid(new NewTask(url, publicKey, host, proxy, data, headers, userAgent, callback));
+        return Checked.ok(new NewTask(url, publicKey, host, proxy, data, headers, userAgent, callback));
     }
 
     private static ProxyParse proxy(JsonNode task) {
@@ -234,11 +230,11 @@ final class TaskFields {
         return s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
 
-    private static Checked invalid(ErrorCode code) {
-        return new Checked.Invalid(Refusal.of(code));
+    private static <T> Checked<T> invalid(ErrorCode code) {
+        return Checked.refused(code);
     }
 
-    private static Checked invalid(ErrorCode code, String description) {
-        return new Checked.Invalid(new Refusal(code, description));
+    private static <T> Checked<T> invalid(ErrorCode code, String description) {
+        return Checked.refused(code, description);
     }
 }

@@ -2,8 +2,8 @@ package dev.solvegate.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.solvegate.server.AdminToken;
-import dev.solvegate.server.api.Json;
+import dev.solvegate.server.admin.AdminToken;
+import dev.solvegate.server.core.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

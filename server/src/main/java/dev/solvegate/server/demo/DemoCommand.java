@@ -1,6 +1,6 @@
 package dev.solvegate.server.demo;
 
-import dev.solvegate.server.Config;
+import dev.solvegate.server.config.Config;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;

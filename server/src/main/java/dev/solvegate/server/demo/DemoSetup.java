@@ -2,7 +2,7 @@ package dev.solvegate.server.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.solvegate.server.api.Json;
+import dev.solvegate.server.core.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

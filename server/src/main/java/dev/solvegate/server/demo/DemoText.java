@@ -1,7 +1,7 @@
 package dev.solvegate.server.demo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.solvegate.server.api.Json;
+import dev.solvegate.server.core.Json;
 import java.nio.file.Path;
 
 /**

@@ -2,7 +2,7 @@ package dev.solvegate.server.engine;
 
 import dev.solvegate.proxy.ProxyDialer;
 import dev.solvegate.proxy.TunnelNetwork;
-import dev.solvegate.server.ErrorCode;
+import dev.solvegate.server.core.ErrorCode;
 import dev.solvegate.server.task.NewTask;
 import dev.solvegate.spi.Failure;
 import dev.solvegate.spi.ProxyFailure;

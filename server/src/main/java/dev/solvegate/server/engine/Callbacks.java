@@ -3,9 +3,8 @@ package dev.solvegate.server.engine;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.solvegate.proxy.AddressGuard;
 import dev.solvegate.proxy.GuardedHttp;
-import dev.solvegate.server.Money;
-import dev.solvegate.server.api.Json;
-import dev.solvegate.server.api.Replies;
+import dev.solvegate.server.task.ResultBody;
+import dev.solvegate.server.task.TaskView;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,7 +32,7 @@ final class Callbacks {
 
     /** Starts delivering {@code ended}'s callback and returns at once. */
     void deliver(Settlement.Ended ended) {
-        Thread.ofVirtual().name("callback-" + ended.id()).start(() -> post(ended));
+        Thread.ofVirtual().name("callback-" + ended.view().id()).start(() -> post(ended));
     }
 
     private void post(Settlement.Ended ended) {
@@ -45,37 +44,21 @@ final class Callbacks {
                             body(ended).toString().getBytes(StandardCharsets.UTF_8))
                     .status();
             if (status / 100 != 2) {
-                LOG.log(System.Logger.Level.INFO, "task " + ended.id() + ": callback answered HTTP " + status);
+                LOG.log(System.Logger.Level.INFO, "task " + ended.view().id() + ": callback answered HTTP " + status);
             }
         } catch (GuardedHttp.Refused e) {
-            LOG.log(System.Logger.Level.INFO, "task " + ended.id() + ": callback not sent: " + e.getMessage());
+            LOG.log(System.Logger.Level.INFO, "task " + ended.view().id() + ": callback not sent: " + e.getMessage());
         } catch (Exception e) {
             LOG.log(
                     System.Logger.Level.INFO,
-                    "task " + ended.id() + ": callback failed: " + e.getClass().getSimpleName());
+                    "task " + ended.view().id() + ": callback failed: "
+                            + e.getClass().getSimpleName());
         }
     }
 
     /** The getTaskResult body of an ended task, with its {@code taskId}. */
     static ObjectNode body(Settlement.Ended e) {
-        return switch (e.outcome()) {
-            case Outcome.Solved s -> {
-                ObjectNode out = Json.MAPPER
-                        .createObjectNode()
-                        .put("errorId", 0)
-                        .put("taskId", e.id())
-                        .put("status", "ready");
-                out.putObject("solution").put("token", s.token());
-                yield out.put("cost", Money.format(e.cost() == null ? 0 : e.cost()))
-                        .put("ip", e.clientIp())
-                        .put("createTime", e.createdAt() / 1000)
-                        .put("endTime", e.endedAt() / 1000)
-                        .put("solveCount", e.solveCount());
-            }
-            case Outcome.Failed f ->
-                Replies.errorBody(f.code(), f.code().description())
-                        .put("taskId", e.id())
-                        .put("status", "failed");
-        };
+        TaskView t = e.view();
+        return t.token() != null ? ResultBody.ready(t).put("taskId", t.id()) : ResultBody.failed(t);
     }
 }

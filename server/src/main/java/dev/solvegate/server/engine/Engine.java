@@ -2,9 +2,11 @@ package dev.solvegate.server.engine;
 
 import dev.solvegate.proxy.AddressGuard;
 import dev.solvegate.proxy.ProxyDialer;
-import dev.solvegate.server.Config;
+import dev.solvegate.server.config.Config;
 import dev.solvegate.server.metrics.Metrics;
+import dev.solvegate.server.solver.Solvers;
 import dev.solvegate.server.store.Database;
+import dev.solvegate.server.task.ClaimedTask;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * <p>One dispatcher thread takes a free worker slot, claims as many tasks as there are free slots, starts a
  * worker per task, and when the queue is empty sleeps until {@link #wake()} (a task accepted on this node),
  * a PostgreSQL notification (accepted or handed back on any node), or the periodic sweep. Slots are a
- * {@link Semaphore} released in each worker's {@code finally}.
+ * {@link Semaphore} released in each worker's {@code finally}. Each worker and the sweeper get the
+ * collaborators they use; every database call of the engine goes through one {@link DbSlots}.
  *
  * <p>Thread-safety: safe for concurrent use; {@link #close()} once.
  */
@@ -29,21 +32,17 @@ public final class Engine implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Engine.class.getName());
     private static final int MAX_CLAIM = 32;
-    /** Connections the workers may use at once, so that API requests always find one in the pool of 32. */
-    private static final int DB_SLOTS = 12;
 
-    private final String owner = "node-" + UUID.randomUUID();
-    private final Config config;
+    private final int workers;
+    private final Duration drainGrace;
     private final Clock clock;
-    private final Solvers solvers;
     private final Metrics metrics;
-    private final ProxyDialer dialer;
-    private final TaskQueue queue;
+    private final NodeQueue queue;
+    private final Attempts attempts;
     private final Settlement settlement;
     private final Callbacks callbacks;
     private final Wakeup wakeup = new Wakeup();
     private final Semaphore slots;
-    private final Semaphore dbSlots = new Semaphore(DB_SLOTS, true);
     private final Map<Long, Worker> running = new ConcurrentHashMap<>();
     private final Thread dispatcher;
     private final Sweeper sweeper;
@@ -51,21 +50,35 @@ public final class Engine implements AutoCloseable {
     private volatile boolean draining;
 
     private Engine(Database db, Config config, Solvers solvers, Metrics metrics, Clock clock) {
-        this.config = config;
+        this.workers = config.workers();
+        this.drainGrace = config.drainGrace();
         this.clock = clock;
-        this.solvers = solvers;
         this.metrics = metrics;
         AddressGuard guard = new AddressGuard(config.proxyAllowPrivate());
-        this.dialer = new ProxyDialer(guard, Duration.ofSeconds(10), Duration.ofSeconds(10));
-        this.queue = new TaskQueue(db.jdbi(), db.postgres());
-        this.settlement = new Settlement(db.jdbi(), clock);
+        DbSlots dbSlots = new DbSlots(db.jdbi(), DbSlots.share(db.poolSize()));
+        this.queue = new NodeQueue(
+                dbSlots, "node-" + UUID.randomUUID(), clock, config.lease().toMillis());
+        this.attempts = new Attempts(
+                solvers,
+                new ProxyDialer(guard, Duration.ofSeconds(10), Duration.ofSeconds(10)),
+                metrics,
+                config.solveTimeout());
         this.callbacks = new Callbacks(guard);
-        this.slots = new Semaphore(config.workers());
-        this.sweeper = new Sweeper(this);
+        this.settlement = new Settlement(dbSlots, clock, this::ended);
+        this.slots = new Semaphore(workers);
+        this.sweeper = new Sweeper(
+                queue,
+                settlement,
+                clock,
+                config.lease(),
+                config.solveTimeout(),
+                config.resultTtl(),
+                running,
+                this::wake);
         this.listener = db.postgres() ? new PgListener(config, wakeup) : null;
         this.dispatcher =
                 Thread.ofPlatform().name("solvegate-dispatcher").daemon().unstarted(this::dispatch);
-        metrics.engineGauges(this::busy, config.workers(), queue::depth, queue::inFlight);
+        metrics.engineGauges(this::busy, workers, queue::depth, queue::inFlight);
     }
 
     /** An engine over {@code db}, not yet started: {@link #wake()} may be called already. */
@@ -75,7 +88,7 @@ public final class Engine implements AutoCloseable {
 
     /** Starts the dispatcher, the lease heartbeat and sweep, and on PostgreSQL the notification listener. */
     public void start() {
-        queue.renew(owner, clock.millis() + config.lease().toMillis()); // before any claim: claims need a live lease
+        queue.renew(); // before any claim: claims need a live lease
         if (listener != null) {
             listener.start();
         }
@@ -90,7 +103,7 @@ public final class Engine implements AutoCloseable {
 
     /** Solves running on this node now. */
     public int busy() {
-        return config.workers() - slots.availablePermits();
+        return workers - slots.availablePermits();
     }
 
     private void dispatch() {
@@ -106,9 +119,7 @@ public final class Engine implements AutoCloseable {
                 List<ClaimedTask> claimed = List.of();
                 try {
                     if (!draining) {
-                        long now = clock.millis();
-                        claimed = queue.claim(
-                                owner, want, now, now + config.lease().toMillis());
+                        claimed = queue.claim(want);
                     }
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.WARNING, "claiming tasks failed; retrying", e);
@@ -129,7 +140,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private void launch(ClaimedTask t) {
-        Worker w = new Worker(this, t);
+        Worker w = new Worker(t, attempts, queue, settlement, clock, () -> draining);
         running.put(t.id(), w);
         try {
             Thread.ofVirtual().name("task-" + t.id()).start(() -> {
@@ -155,9 +166,8 @@ public final class Engine implements AutoCloseable {
         draining = true;
         wakeup.signal();
         dispatcher.interrupt();
-        int workers = config.workers();
         try {
-            if (!slots.tryAcquire(workers, config.drainGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!slots.tryAcquire(workers, drainGrace.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.log(System.Logger.Level.INFO, "drain: handing back " + running.size() + " running task(s)");
                 running.values().forEach(w -> w.stop(Worker.Stop.HAND_BACK));
                 if (!slots.tryAcquire(workers, 5, TimeUnit.SECONDS)) {
@@ -173,6 +183,11 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /** Tasks running on this node now (their number; for drain messages). */
+    public int running() {
+        return running.size();
+    }
+
     @Override
     public void close() {
         if (!draining) {
@@ -181,7 +196,7 @@ public final class Engine implements AutoCloseable {
         sweeper.close();
         if (running.isEmpty()) {
             try {
-                queue.retire(owner);
+                queue.retire();
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "could not end this node's lease (it expires by itself): " + e);
             }
@@ -196,65 +211,9 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    // ---- for the workers and the sweeper ----
-
-    /** Runs one worker transaction within the engine's share of the connection pool. */
-    <T> T db(java.util.function.Supplier<T> transaction) {
-        dbSlots.acquireUninterruptibly();
-        try {
-            return transaction.get();
-        } finally {
-            dbSlots.release();
-        }
-    }
-
-    String owner() {
-        return owner;
-    }
-
-    Config config() {
-        return config;
-    }
-
-    Clock clock() {
-        return clock;
-    }
-
-    Duration solveTimeout() {
-        return config.solveTimeout();
-    }
-
-    Solvers solvers() {
-        return solvers;
-    }
-
-    ProxyDialer dialer() {
-        return dialer;
-    }
-
-    TaskQueue queue() {
-        return queue;
-    }
-
-    Settlement settlement() {
-        return settlement;
-    }
-
-    Metrics metrics() {
-        return metrics;
-    }
-
-    boolean draining() {
-        return draining;
-    }
-
-    Map<Long, Worker> running() {
-        return running;
-    }
-
     /** A task ended (here or by the sweep): count it and deliver its callback. */
-    void ended(Settlement.Ended e) {
-        metrics.ended(e.outcome().label(), e.endedAt() - e.createdAt());
+    private void ended(Settlement.Ended e) {
+        metrics.ended(e.label(), e.view().endedAt() - e.view().createdAt());
         if (e.callbackUrl() != null) {
             callbacks.deliver(e);
         }

@@ -1,6 +1,6 @@
 package dev.solvegate.server.engine;
 
-import dev.solvegate.server.ErrorCode;
+import dev.solvegate.server.core.ErrorCode;
 import java.util.Objects;
 
 /**

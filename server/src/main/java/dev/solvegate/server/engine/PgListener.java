@@ -1,6 +1,7 @@
 package dev.solvegate.server.engine;
 
-import dev.solvegate.server.Config;
+import dev.solvegate.server.config.Config;
+import dev.solvegate.server.task.Tasks;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -39,7 +40,7 @@ final class PgListener implements AutoCloseable {
         while (!closed) {
             try (Connection c = connect()) {
                 try (Statement s = c.createStatement()) {
-                    s.execute("LISTEN " + TaskQueue.CHANNEL);
+                    s.execute("LISTEN " + Tasks.CHANNEL);
                 }
                 wakeup.signal();
                 PGConnection pg = c.unwrap(PGConnection.class);

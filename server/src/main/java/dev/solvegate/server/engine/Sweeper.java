@@ -1,6 +1,9 @@
 package dev.solvegate.server.engine;
 
-import dev.solvegate.server.ErrorCode;
+import dev.solvegate.server.core.ErrorCode;
+import dev.solvegate.server.task.Tasks;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,17 +35,41 @@ final class Sweeper implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Sweeper.class.getName());
     private static final int BATCH = 100;
 
-    private final Engine engine;
+    private final NodeQueue queue;
+    private final Settlement settlement;
+    private final Clock clock;
     private final long leaseMillis;
+    private final long solveMillis;
+    private final long resultTtlMillis;
+    private final Map<Long, Worker> running;
+    private final Runnable wake;
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(
             2, Thread.ofPlatform().name("solvegate-sweeper-", 0).daemon().factory());
     private volatile long lastRenewal;
     /** Tasks held without a worker at the last heartbeat; touched by the heartbeat thread only. */
     private Set<Long> suspects = Set.of();
 
-    Sweeper(Engine engine) {
-        this.engine = engine;
-        this.leaseMillis = engine.config().lease().toMillis();
+    /**
+     * @param running the workers of this node by task id, as the engine keeps them
+     * @param wake wakes the dispatcher
+     */
+    Sweeper(
+            NodeQueue queue,
+            Settlement settlement,
+            Clock clock,
+            Duration lease,
+            Duration solveTimeout,
+            Duration resultTtl,
+            Map<Long, Worker> running,
+            Runnable wake) {
+        this.queue = queue;
+        this.settlement = settlement;
+        this.clock = clock;
+        this.leaseMillis = lease.toMillis();
+        this.solveMillis = solveTimeout.toMillis();
+        this.resultTtlMillis = resultTtl.toMillis();
+        this.running = running;
+        this.wake = wake;
     }
 
     long intervalMillis() {
@@ -50,21 +77,21 @@ final class Sweeper implements AutoCloseable {
     }
 
     void start() {
-        lastRenewal = engine.clock().millis();
+        lastRenewal = clock.millis();
         long beat = Math.max(10, leaseMillis / 3);
         timer.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::sweep, 0, intervalMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void heartbeat() {
-        long now = engine.clock().millis();
+        long now = clock.millis();
         // the snapshot is taken before the database is read: every task in it was claimed (committed) before,
         // so a task missing from the answer was really lost (or just settled by its own worker)
-        Map<Long, Worker> running = Map.copyOf(engine.running());
+        Map<Long, Worker> running = Map.copyOf(this.running);
         try {
-            engine.queue().renew(engine.owner(), now + leaseMillis);
+            queue.renew();
             lastRenewal = now;
-            Set<Long> mine = engine.queue().owned(engine.owner());
+            Set<Long> mine = queue.owned();
             running.forEach((id, w) -> {
                 if (!mine.contains(id)) {
                     LOG.log(System.Logger.Level.INFO, "task " + id + ": no longer held by this node; abandoning it");
@@ -89,9 +116,9 @@ final class Sweeper implements AutoCloseable {
      */
     private void handBackStrays(Set<Long> mine) {
         Set<Long> strays = new HashSet<>(mine);
-        strays.removeAll(engine.running().keySet());
+        strays.removeAll(running.keySet());
         for (long id : strays) {
-            if (suspects.contains(id) && engine.queue().handBack(id, engine.owner())) {
+            if (suspects.contains(id) && queue.handBack(id)) {
                 LOG.log(System.Logger.Level.WARNING, "task " + id + ": held without a worker; handed back");
             }
         }
@@ -100,34 +127,27 @@ final class Sweeper implements AutoCloseable {
 
     private void sweep() {
         try {
-            long now = engine.clock().millis();
-            long solveMillis = engine.solveTimeout().toMillis();
-            List<TaskQueue.Expired> expired = engine.queue().expired(now, BATCH);
-            for (TaskQueue.Expired x : expired) {
+            long now = clock.millis();
+            List<Tasks.Expired> expired = queue.expired(now, BATCH);
+            for (Tasks.Expired x : expired) {
                 if (now + solveMillis <= x.deadline()) {
-                    if (engine.queue().requeueExpired(x.id(), now)) {
+                    if (queue.requeueExpired(x.id(), now)) {
                         LOG.log(System.Logger.Level.INFO, "task " + x.id() + ": lease expired, re-queued");
                     }
                 } else {
-                    engine.settlement()
-                            .settle(
-                                    x.id(),
-                                    Outcome.failed(ErrorCode.ERROR_TASK_CANCELLED),
-                                    Settlement.Guard.orphaned(now))
-                            .ifPresent(engine::ended);
+                    settlement.settle(
+                            x.id(), Outcome.failed(ErrorCode.ERROR_TASK_CANCELLED), Tasks.Guard.orphaned(now));
                 }
             }
-            for (long id : engine.queue().overdue(now, BATCH)) {
-                engine.settlement()
-                        .settle(id, Outcome.failed(ErrorCode.ERROR_TASK_TIMEOUT), Settlement.Guard.overdue(now))
-                        .ifPresent(engine::ended);
+            for (long id : queue.overdue(now, BATCH)) {
+                settlement.settle(id, Outcome.failed(ErrorCode.ERROR_TASK_TIMEOUT), Tasks.Guard.overdue(now));
             }
-            engine.queue().reap(now - engine.config().resultTtl().toMillis(), 1000);
-            engine.queue().forgetNodes(now - 100 * leaseMillis);
+            queue.reap(now - resultTtlMillis, 1000);
+            queue.forgetNodes(now - 100 * leaseMillis);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "sweep failed: " + e);
         }
-        engine.wake();
+        wake.run();
     }
 
     @Override

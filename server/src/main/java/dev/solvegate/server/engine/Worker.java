@@ -1,18 +1,21 @@
 package dev.solvegate.server.engine;
 
-import dev.solvegate.server.ErrorCode;
+import dev.solvegate.server.core.ErrorCode;
+import dev.solvegate.server.solver.Solvers;
+import dev.solvegate.server.task.ClaimedTask;
 import dev.solvegate.server.task.NewTask;
 import dev.solvegate.server.task.TaskCodec;
+import dev.solvegate.server.task.Tasks;
 import dev.solvegate.spi.SolveTask;
 import dev.solvegate.spi.Solver;
 import dev.solvegate.spi.SolverSettings;
-import java.time.Instant;
-import java.util.Optional;
+import java.time.Clock;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs one claimed task to its end on this node: attempts under the deadline rules, then settlement.
@@ -39,15 +42,29 @@ final class Worker {
 
     private static final System.Logger LOG = System.getLogger(Worker.class.getName());
 
-    private final Engine engine;
     private final ClaimedTask task;
+    private final Attempts attempts;
+    private final NodeQueue queue;
+    private final Settlement settlement;
+    private final Clock clock;
+    private final BooleanSupplier draining;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Stop stop;
     private volatile Attempt current;
 
-    Worker(Engine engine, ClaimedTask task) {
-        this.engine = engine;
+    Worker(
+            ClaimedTask task,
+            Attempts attempts,
+            NodeQueue queue,
+            Settlement settlement,
+            Clock clock,
+            BooleanSupplier draining) {
         this.task = task;
+        this.attempts = attempts;
+        this.queue = queue;
+        this.settlement = settlement;
+        this.clock = clock;
+        this.draining = draining;
     }
 
     long taskId() {
@@ -82,16 +99,14 @@ final class Worker {
         }
         Outcome end = outcome;
         try {
-            Optional<Settlement.Ended> ended =
-                    engine.db(() -> engine.settlement().settle(task.id(), end, Settlement.Guard.owner(engine.owner())));
-            ended.ifPresent(engine::ended);
+            settlement.settle(task.id(), end, Tasks.Guard.owner(queue.owner()));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "task " + task.id() + ": not settled; its lease will expire", e);
         }
     }
 
     private Outcome solve() throws Stopped {
-        Solver solver = engine.solvers().find(task.solver()).orElse(null);
+        Solver solver = attempts.solver(task).orElse(null);
         if (solver == null) {
             LOG.log(
                     System.Logger.Level.WARNING,
@@ -108,32 +123,30 @@ final class Worker {
                 request.data(),
                 request.headers(),
                 request.userAgent());
-        long solveMillis = engine.solveTimeout().toMillis();
+        long solveMillis = attempts.solveMillis();
         long pause = Math.min(1000, solveMillis / 4);
         while (true) {
-            long start = engine.clock().millis();
+            long start = clock.millis();
             if (start >= task.deadline()) {
                 return Outcome.failed(ErrorCode.ERROR_TASK_TIMEOUT);
             }
             boolean cutByTask = task.deadline() < start + solveMillis;
             long end = Math.min(start + solveMillis, task.deadline());
-            Attempt attempt =
-                    new Attempt(engine.dialer(), request, solveTask, solver, settings, Instant.ofEpochMilli(end));
+            Attempt attempt = attempts.attempt(request, solveTask, solver, settings, end);
             Outcome outcome = attempt(attempt, end, cutByTask);
-            engine.metrics()
-                    .attempt(solver.id(), outcome.label(), engine.clock().millis() - start);
-            if (!outcome.retryable() || engine.clock().millis() + pause + solveMillis > task.deadline()) {
+            attempts.counted(solver, outcome, clock.millis() - start);
+            if (!outcome.retryable() || clock.millis() + pause + solveMillis > task.deadline()) {
                 return outcome;
             }
-            if (pauseInterrupted(pause) || engine.draining()) {
+            if (pauseInterrupted(pause) || draining.getAsBoolean()) {
                 throw new Stopped();
             }
-            if (engine.clock().millis() + solveMillis > task.deadline()) {
+            if (clock.millis() + solveMillis > task.deadline()) {
                 return outcome; // the pause ran long (a loaded node): no whole attempt fits any more
             }
             boolean owned;
             try {
-                owned = engine.db(() -> Conflicts.retry(() -> engine.queue().startAttempt(task.id(), engine.owner())));
+                owned = queue.startAttempt(task.id());
             } catch (RuntimeException e) {
                 LOG.log(
                         System.Logger.Level.WARNING,
@@ -166,7 +179,7 @@ final class Worker {
         }
         attempt.start(task.id());
         try {
-            long wait = Math.max(0, end - engine.clock().millis());
+            long wait = Math.max(0, end - clock.millis());
             return attempt.result().get(wait, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             return Outcome.failed(cutByTask ? ErrorCode.ERROR_TASK_TIMEOUT : ErrorCode.ERROR_SOLVE_TIMEOUT);
@@ -185,11 +198,11 @@ final class Worker {
     }
 
     private void giveUp() {
-        if (stop != Stop.HAND_BACK && !engine.draining()) {
+        if (stop != Stop.HAND_BACK && !draining.getAsBoolean()) {
             return;
         }
         try {
-            if (engine.db(() -> Conflicts.retry(() -> engine.queue().handBack(task.id(), engine.owner())))) {
+            if (queue.handBack(task.id())) {
                 LOG.log(System.Logger.Level.INFO, "task " + task.id() + ": handed back to the queue");
             }
         } catch (RuntimeException e) {

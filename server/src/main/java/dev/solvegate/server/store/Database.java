@@ -2,7 +2,7 @@ package dev.solvegate.server.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.solvegate.server.Config;
+import dev.solvegate.server.config.Config;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -28,7 +28,7 @@ public final class Database implements AutoCloseable {
 
     /** Opens the pool and migrates the schema; fails fast when the database cannot be reached. */
     public static Database open(Config config) {
-        return open(config.dbUrl(), config.dbUser(), config.dbPassword(), 32);
+        return open(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dbPool());
     }
 
     /** Opens a pool of at most {@code poolSize} connections and migrates the schema. */
@@ -62,6 +62,16 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         return new Database(ds, postgres);
+    }
+
+    /** Connections of the pool in use now; 0 once every request and job has returned its own. */
+    public int activeConnections() {
+        return dataSource.getHikariPoolMXBean().getActiveConnections();
+    }
+
+    /** The most connections this node's pool opens. */
+    public int poolSize() {
+        return dataSource.getMaximumPoolSize();
     }
 
     public Jdbi jdbi() {

@@ -1,16 +1,28 @@
 package dev.solvegate.server.store;
 
-import dev.solvegate.server.ErrorCode;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import org.jdbi.v3.core.ConnectionException;
+import org.jdbi.v3.core.JdbiException;
 
 /**
- * Classifies database failures into the catalogue's two database codes. Thread-safety: stateless.
+ * Classifies database failures. Thread-safety: stateless.
  *
- * <p>Unreachable (no connection within the pool's timeout, a connection-class SQLSTATE {@code 08…}, a
- * server shutting down {@code 57P…}) is {@code ERROR_DATABASE_UNAVAILABLE}, retryable; everything else is
- * {@code ERROR_INTERNAL_DATABASE}.
+ * <p>SQLSTATEs that matter here, and what the service does with each:
+ *
+ * <pre>
+ *   SQLSTATE  vendor        meaning                          what we do
+ *   08xxx     both          connection failure               unreachable: ERROR_DATABASE_UNAVAILABLE
+ *   57Pxx     PostgreSQL    server shutting down / crashed   unreachable: ERROR_DATABASE_UNAVAILABLE
+ *   40001     both          serialization failure            conflict: retry the whole transaction
+ *   40P01     PostgreSQL    deadlock detected                conflict: retry the whole transaction
+ *   55P03     PostgreSQL    lock_timeout expired             conflict: retry the whole transaction
+ *   HYT00     H2            lock wait timed out (code 50200) conflict: retry the whole transaction
+ *   anything else                                            ERROR_INTERNAL_DATABASE
+ * </pre>
+ *
+ * A pool that hands out no connection within its timeout ({@link SQLTransientConnectionException}) and a
+ * socket that cannot connect or times out count as unreachable too.
  */
 public final class DatabaseFaults {
 
@@ -35,10 +47,7 @@ public final class DatabaseFaults {
         return false;
     }
 
-    /**
-     * Whether {@code t} is a transient concurrency failure worth retrying: serialization failure (40001),
-     * deadlock (40P01), or a lock wait that timed out (PostgreSQL 55P03, H2 50200).
-     */
+    /** Whether {@code t} is a transient conflict worth retrying (see the table above). */
     public static boolean retryableConflict(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof SQLException sql) {
@@ -56,8 +65,13 @@ public final class DatabaseFaults {
         return false;
     }
 
-    /** The code a client gets for an unexpected failure {@code t}. */
-    public static ErrorCode classify(Throwable t) {
-        return unreachable(t) ? ErrorCode.ERROR_DATABASE_UNAVAILABLE : ErrorCode.ERROR_INTERNAL_DATABASE;
+    /** Whether {@code t} came from the database at all (as opposed to a bug in our own code). */
+    public static boolean fromDatabase(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SQLException || c instanceof JdbiException) {
+                return true;
+            }
+        }
+        return unreachable(t);
     }
 }

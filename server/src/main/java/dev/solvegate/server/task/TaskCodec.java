@@ -2,10 +2,10 @@ package dev.solvegate.server.task;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.solvegate.proxy.ProxyParse;
 import dev.solvegate.proxy.ProxyParser;
+import dev.solvegate.server.core.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -15,12 +15,10 @@ import java.util.Map;
  */
 public final class TaskCodec {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private TaskCodec() {}
 
     public static String encode(NewTask t) {
-        ObjectNode o = JSON.createObjectNode();
+        ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("websiteURL", t.websiteUrl());
         o.put("websitePublicKey", t.websitePublicKey());
         o.put("websiteSubdomain", t.websiteSubdomain());
@@ -36,7 +34,7 @@ public final class TaskCodec {
     /** Reads a stored task back. @throws IllegalStateException when the stored text is not one we wrote */
     public static NewTask decode(String text) {
         try {
-            JsonNode o = JSON.readTree(text);
+            JsonNode o = Json.MAPPER.readTree(text);
             if (!(ProxyParser.parse(o.path("proxy").asText()) instanceof ProxyParse.Parsed parsed)) {
                 throw new IllegalStateException("stored proxy does not parse");
             }

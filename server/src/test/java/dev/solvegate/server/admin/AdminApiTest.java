@@ -12,24 +12,26 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The admin API through real HTTP: the token, unknown ids, bad input, and what it never logs. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ParameterizedClass
+@EnumSource(TestDatabase.class)
 class AdminApiTest {
 
-    private TestNode node;
+    static TestNode node;
 
-    @BeforeAll
-    void start() {
-        node = TestNode.start(TestDatabase.H2, Map.of());
+    @BeforeParameterizedClassInvocation
+    static void start(TestDatabase db) {
+        node = TestNode.start(db, Map.of());
     }
 
-    @AfterAll
-    void stop() {
+    @AfterParameterizedClassInvocation
+    static void stop() {
         node.close();
     }
 
@@ -234,9 +236,9 @@ class AdminApiTest {
 
     private static com.fasterxml.jackson.databind.JsonNode json(String text) {
         try {
-            return dev.solvegate.server.api.Json.MAPPER.readTree(text);
+            return dev.solvegate.server.core.Json.MAPPER.readTree(text);
         } catch (java.io.IOException e) {
-            return dev.solvegate.server.api.Json.MAPPER.getNodeFactory().textNode(text);
+            return dev.solvegate.server.core.Json.MAPPER.getNodeFactory().textNode(text);
         }
     }
 }

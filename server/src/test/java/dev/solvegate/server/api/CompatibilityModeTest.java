@@ -7,13 +7,21 @@ import dev.solvegate.server.support.TestNode;
 import dev.solvegate.server.support.TestNode.Reply;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** {@code SOLVEGATE_ERROR_STATUS=200}: errors keep their body and Retry-After but travel with HTTP 200. */
+@ParameterizedClass
+@EnumSource(TestDatabase.class)
 class CompatibilityModeTest {
+
+    @Parameter
+    TestDatabase database;
 
     @Test
     void everyErrorIsSentWithStatus200() {
-        try (TestNode node = TestNode.start(TestDatabase.H2, Map.of("SOLVEGATE_ERROR_STATUS", "200"))) {
+        try (TestNode node = TestNode.start(database, Map.of("SOLVEGATE_ERROR_STATUS", "200"))) {
             Reply unknownKey = node.post("/createTask", Fixture.body("nope"));
             assertThat(unknownKey.status()).isEqualTo(200);
             assertThat(unknownKey.errorCode()).isEqualTo("ERROR_KEY_DOES_NOT_EXIST");

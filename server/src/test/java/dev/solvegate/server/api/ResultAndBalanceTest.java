@@ -6,24 +6,26 @@ import dev.solvegate.server.support.TestDatabase;
 import dev.solvegate.server.support.TestNode;
 import dev.solvegate.server.support.TestNode.Reply;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** getTaskResult and getBalance through real HTTP: who may see what, and every error they can answer. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ParameterizedClass
+@EnumSource(TestDatabase.class)
 class ResultAndBalanceTest {
 
-    private Fixture fx;
+    static Fixture fx;
 
-    @BeforeAll
-    void start() {
-        fx = new Fixture(TestNode.start(TestDatabase.H2, Map.of()));
+    @BeforeParameterizedClassInvocation
+    static void start(TestDatabase db) {
+        fx = new Fixture(TestNode.start(db, Map.of()));
     }
 
-    @AfterAll
-    void stop() {
+    @AfterParameterizedClassInvocation
+    static void stop() {
         fx.node.close();
     }
 

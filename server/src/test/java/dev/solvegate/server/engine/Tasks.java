@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.solvegate.server.Money;
+import dev.solvegate.server.core.Money;
 import dev.solvegate.server.support.TestNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;

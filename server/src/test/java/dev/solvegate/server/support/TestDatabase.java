@@ -1,6 +1,6 @@
 package dev.solvegate.server.support;
 
-import dev.solvegate.server.Config;
+import dev.solvegate.server.config.Config;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

@@ -2,9 +2,9 @@ package dev.solvegate.server.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.solvegate.server.Config;
-import dev.solvegate.server.Node;
-import dev.solvegate.server.api.Json;
+import dev.solvegate.server.config.Config;
+import dev.solvegate.server.core.Json;
+import dev.solvegate.server.node.Node;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -72,11 +72,17 @@ public final class TestNode implements AutoCloseable {
         }
         all.putAll(env);
         Config config = Config.fromEnv(all);
-        return new TestNode(Node.start(config, clock), config);
+        TestNode node = new TestNode(Node.start(config, clock), config);
+        PoolCheck.started(node);
+        return node;
     }
 
     public static TestNode start(TestDatabase db, Map<String, String> env) {
         return start(db.freshUrl(), db.user(), env);
+    }
+
+    public static TestNode start(TestDatabase db, Map<String, String> env, Clock clock) {
+        return start(db.freshUrl(), db.user(), env, clock);
     }
 
     public Node node() {
@@ -220,8 +226,16 @@ public final class TestNode implements AutoCloseable {
         }
     }
 
+    /** Checks that every pooled connection was returned (as {@link PoolCheck} does), then stops the node. */
     @Override
     public void close() {
-        node.close();
+        PoolCheck.stopped(this);
+        try {
+            PoolCheck.assertReturned(this, "the tests of this node");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            node.close();
+        }
     }
 }

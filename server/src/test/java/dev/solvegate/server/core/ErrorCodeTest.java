@@ -1,4 +1,4 @@
-package dev.solvegate.server;
+package dev.solvegate.server.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

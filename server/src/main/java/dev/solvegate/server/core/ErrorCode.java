@@ -1,4 +1,4 @@
-package dev.solvegate.server;
+package dev.solvegate.server.core;
 
 /**
  * The error catalogue: every code a client can receive, spelled exactly as in the seed document (clients match

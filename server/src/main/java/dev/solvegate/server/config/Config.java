@@ -1,5 +1,6 @@
-package dev.solvegate.server;
+package dev.solvegate.server.config;
 
+import dev.solvegate.server.core.Money;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -30,6 +31,7 @@ import java.util.regex.Pattern;
  * @param lease how long a node's claim on a running task holds without a heartbeat ({@code SOLVEGATE_LEASE})
  * @param drainGrace how long shutdown waits for running solves before handing them back
  *     ({@code SOLVEGATE_DRAIN_GRACE})
+ * @param dbPool database connections this node may open at most ({@code SOLVEGATE_DB_POOL})
  */
 public record Config(
         int port,
@@ -48,7 +50,14 @@ public record Config(
         boolean errorStatusAlways200,
         boolean proxyAllowPrivate,
         Duration lease,
-        Duration drainGrace) {
+        Duration drainGrace,
+        int dbPool) {
+
+    /**
+     * The smallest pool that still leaves the API a connection: the engine's share is 3/8 of the pool
+     * (see {@code engine.DbSlots}), so with fewer than 3 a busy engine could starve requests.
+     */
+    static final int MIN_POOL = 3;
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
 
@@ -111,7 +120,8 @@ public record Config(
                 errorStatus.equals("200"),
                 bool(env, "SOLVEGATE_PROXY_ALLOW_PRIVATE", false),
                 duration(env, "SOLVEGATE_LEASE", "10s"),
-                duration(env, "SOLVEGATE_DRAIN_GRACE", "10s"));
+                duration(env, "SOLVEGATE_DRAIN_GRACE", "10s"),
+                integer(env, "SOLVEGATE_DB_POOL", 32, MIN_POOL, 10_000));
     }
 
     /** The embedded database's URL for a data folder. */
@@ -147,7 +157,8 @@ public record Config(
                 errorStatusAlways200,
                 proxyAllowPrivate,
                 lease,
-                drainGrace);
+                drainGrace,
+                dbPool);
     }
 
     private static String get(Map<String, String> env, String name, String fallback) {

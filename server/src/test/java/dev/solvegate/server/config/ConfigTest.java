@@ -1,4 +1,4 @@
-package dev.solvegate.server;
+package dev.solvegate.server.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -57,16 +57,5 @@ class ConfigTest {
         assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_ADMIN_TOKEN", "short")))
                 .hasMessageContaining("SOLVEGATE_ADMIN_TOKEN")
                 .hasMessageNotContaining("short");
-    }
-
-    @Test
-    void moneyRoundTripsAndRefusesSubMicroAmounts() {
-        assertThat(Money.parse("0.00075")).isEqualTo(750);
-        assertThat(Money.format(750)).isEqualTo("0.000750");
-        assertThat(Money.decimal(12_345_600).toPlainString()).isEqualTo("12.3456");
-        assertThat(Money.decimal(5_000_000).toPlainString()).isEqualTo("5");
-        assertThat(Money.parse("-5")).isEqualTo(-5_000_000);
-        assertThatThrownBy(() -> Money.parse("1e400")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Money.parse("abc")).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -1,4 +1,4 @@
-package dev.solvegate.server;
+package dev.solvegate.server.node;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

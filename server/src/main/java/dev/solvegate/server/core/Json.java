@@ -1,4 +1,4 @@
-package dev.solvegate.server.api;
+package dev.solvegate.server.core;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.solvegate.server;
+package dev.solvegate.server.core;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -1,8 +1,8 @@
-package dev.solvegate.server.engine;
+package dev.solvegate.server.solver;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import dev.solvegate.server.api.Json;
+import dev.solvegate.server.core.Json;
 import dev.solvegate.spi.Solver;
 import dev.solvegate.spi.SolverSettings;
 import java.util.Map;

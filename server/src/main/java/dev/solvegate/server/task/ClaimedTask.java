@@ -1,4 +1,4 @@
-package dev.solvegate.server.engine;
+package dev.solvegate.server.task;
 
 /**
  * A task this node has claimed: its row as the worker needs it. Thread-safety: immutable.
@@ -10,4 +10,4 @@ package dev.solvegate.server.engine;
  * @param createdAt acceptance time, epoch ms
  * @param deadline the task's deadline, epoch ms
  */
-record ClaimedTask(long id, String solver, String settings, String request, long createdAt, long deadline) {}
+public record ClaimedTask(long id, String solver, String settings, String request, long createdAt, long deadline) {}

@@ -1,0 +1,77 @@
+package dev.solvegate.server.admin;
+
+import dev.solvegate.server.core.Json;
+import dev.solvegate.server.http.Http;
+import dev.solvegate.server.metrics.Metrics;
+import dev.solvegate.server.store.Database;
+import dev.solvegate.server.store.DatabaseFaults;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * The admin listener's routing: the bearer-token check in front of {@code /admin/…}, the admin API,
+ * {@code /metrics}, the probes, and its one error mapping. Thread-safety: stateless.
+ */
+public final class AdminRouting {
+
+    private static final System.Logger LOG = System.getLogger(AdminRouting.class.getName());
+
+    private AdminRouting() {}
+
+    /** The admin listener's routes, guarded by {@code token}. */
+    public static void routing(HttpRouting.Builder r, AdminApi api, String token, Metrics metrics, Database db) {
+        byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        r.any("/admin/*", (req, res) -> authenticate(req, res, expected));
+        api.routes(r);
+        Http.probes(r, db);
+        r.get("/metrics", (req, res) -> {
+            res.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            res.send(metrics.scrape().getBytes(StandardCharsets.UTF_8));
+        });
+        r.any((req, res) -> Http.json(res, 404, error("no such route")));
+        r.error(
+                BadInput.class,
+                (req, res, e) -> Http.json(
+                        res,
+                        400,
+                        Json.MAPPER
+                                .createObjectNode()
+                                .put("error", e.getMessage())
+                                .put("field", e.field())));
+        r.error(Exception.class, AdminRouting::failed);
+    }
+
+    /** Compares in constant time, so the token cannot be guessed byte by byte from reply times. */
+    private static void authenticate(ServerRequest req, ServerResponse res, byte[] expected) {
+        byte[] given = req.headers().first(HeaderNames.AUTHORIZATION).orElse("").getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(given, expected)) {
+            res.header("WWW-Authenticate", "Bearer");
+            Http.json(res, 401, error("missing or wrong bearer token"));
+            return;
+        }
+        res.next();
+    }
+
+    /** An unexpected failure: 503 when the database is unreachable, else 500 naming the kind, never the cause. */
+    private static void failed(ServerRequest req, ServerResponse res, Exception e) {
+        String path = req.prologue().uriPath().path();
+        if (DatabaseFaults.unreachable(e)) {
+            LOG.log(System.Logger.Level.WARNING, "admin " + path + ": database unavailable: " + e);
+            Http.json(res, 503, error("database unavailable"));
+        } else if (DatabaseFaults.fromDatabase(e)) {
+            LOG.log(System.Logger.Level.WARNING, "admin " + path + ": database error", e);
+            Http.json(res, 500, error("database error"));
+        } else {
+            LOG.log(System.Logger.Level.ERROR, "admin " + path + ": internal error", e);
+            Http.json(res, 500, error("internal error"));
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode error(String message) {
+        return Json.MAPPER.createObjectNode().put("error", message);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.solvegate.server.engine;
+
+import dev.solvegate.server.task.ClaimedTask;
+import dev.solvegate.server.task.Tasks;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * This node's side of the shared queue: its lease (one row in {@code nodes}, however many tasks it runs) and
+ * the queue statements of {@link Tasks} run under it, each within the engine's {@link DbSlots}.
+ *
+ * <p>A task this node claims is held as long as the node's lease is live; a claim renews the lease in the same
+ * transaction, so a claim never outlives it. A task whose node's lease ended is orphaned and taken up by the
+ * sweep of any node.
+ *
+ * <p>Thread-safety: safe for concurrent use; all state is in the database.
+ */
+final class NodeQueue {
+
+    private final DbSlots db;
+    private final String owner;
+    private final Clock clock;
+    private final long leaseMillis;
+
+    NodeQueue(DbSlots db, String owner, Clock clock, long leaseMillis) {
+        this.db = db;
+        this.owner = owner;
+        this.clock = clock;
+        this.leaseMillis = leaseMillis;
+    }
+
+    String owner() {
+        return owner;
+    }
+
+    /** Claims up to {@code max} queued tasks, renewing this node's lease in the same transaction. */
+    List<ClaimedTask> claim(int max) {
+        long now = clock.millis();
+        return db.inTransaction(h -> {
+            lease(h, now + leaseMillis);
+            return Tasks.claim(h, owner, max, now);
+        });
+    }
+
+    /** Counts one more attempt of a task this node holds; false when it lost the task. */
+    boolean startAttempt(long id) {
+        return db.retrying(h -> Tasks.startAttempt(h, id, owner));
+    }
+
+    /** Puts a task this node holds back in the queue; false when it no longer held it. */
+    boolean handBack(long id) {
+        return db.retrying(h -> Tasks.handBack(h, id, owner));
+    }
+
+    /** Creates or extends this node's lease to a whole lease from now. */
+    void renew() {
+        long until = clock.millis() + leaseMillis;
+        db.inTransaction(h -> {
+            lease(h, until);
+            return null;
+        });
+    }
+
+    /** The tasks this node holds now. */
+    Set<Long> owned() {
+        return db.inTransaction(h -> Tasks.owned(h, owner));
+    }
+
+    /** Ends this node's lease: whatever it still holds is orphaned at once, for the sweep. */
+    void retire() {
+        db.inTransaction(h -> h.createUpdate("DELETE FROM nodes WHERE id = :owner")
+                .bind("owner", owner)
+                .execute());
+    }
+
+    List<Tasks.Expired> expired(long now, int max) {
+        return db.inTransaction(h -> Tasks.expired(h, now, max));
+    }
+
+    boolean requeueExpired(long id, long now) {
+        return db.retrying(h -> Tasks.requeueExpired(h, id, now));
+    }
+
+    List<Long> overdue(long now, int max) {
+        return db.inTransaction(h -> Tasks.overdue(h, now, max));
+    }
+
+    /** Deletes ended tasks past their retention; the ledger stays. */
+    int reap(long cutoff, int max) {
+        return db.inTransaction(h -> Tasks.reap(h, cutoff, max));
+    }
+
+    /** Forgets nodes whose lease ended before {@code cutoff} (long dead; their tasks are orphaned either way). */
+    void forgetNodes(long cutoff) {
+        db.inTransaction(h -> h.createUpdate("DELETE FROM nodes WHERE lease_until < :cutoff")
+                .bind("cutoff", cutoff)
+                .execute());
+    }
+
+    long depth() {
+        return db.inTransaction(Tasks::depth);
+    }
+
+    long inFlight() {
+        return db.inTransaction(Tasks::inFlight);
+    }
+
+    private void lease(Handle h, long until) {
+        int n = h.createUpdate("UPDATE nodes SET lease_until = :until WHERE id = :owner")
+                .bind("until", until)
+                .bind("owner", owner)
+                .execute();
+        if (n == 0) {
+            h.createUpdate("INSERT INTO nodes (id, lease_until) VALUES (:owner, :until)")
+                    .bind("owner", owner)
+                    .bind("until", until)
+                    .execute();
+        }
+    }
+}

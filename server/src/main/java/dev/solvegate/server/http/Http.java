@@ -1,0 +1,42 @@
+package dev.solvegate.server.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.solvegate.server.core.Json;
+import dev.solvegate.server.store.Database;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerResponse;
+import java.nio.charset.StandardCharsets;
+
+/** What both listeners share at the edge: the one JSON send, and the health probes. Thread-safety: stateless. */
+public final class Http {
+
+    private Http() {}
+
+    /** Sends {@code body} as JSON with {@code status}: every reply of either listener goes through here. */
+    public static void json(ServerResponse res, int status, ObjectNode body) {
+        res.status(status);
+        res.header("Content-Type", "application/json");
+        res.send(body.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@code GET /healthz} (the process is up) and {@code GET /readyz} (and its database answers). */
+    public static void probes(HttpRouting.Builder r, Database db) {
+        r.get("/healthz", (req, res) -> json(res, 200, status("ok")));
+        r.get("/readyz", (req, res) -> {
+            boolean ready;
+            try {
+                db.jdbi()
+                        .useHandle(h ->
+                                h.createQuery("SELECT 1").mapTo(Integer.class).one());
+                ready = true;
+            } catch (RuntimeException e) {
+                ready = false;
+            }
+            json(res, ready ? 200 : 503, status(ready ? "ready" : "database unavailable"));
+        });
+    }
+
+    private static ObjectNode status(String status) {
+        return Json.MAPPER.createObjectNode().put("status", status);
+    }
+}

@@ -1,0 +1,179 @@
+package dev.solvegate.server.node;
+
+import dev.solvegate.proxy.AddressGuard;
+import dev.solvegate.server.account.AccountStore;
+import dev.solvegate.server.admin.AdminApi;
+import dev.solvegate.server.admin.AdminRouting;
+import dev.solvegate.server.admin.AdminToken;
+import dev.solvegate.server.api.PublicApi;
+import dev.solvegate.server.api.PublicRouting;
+import dev.solvegate.server.api.Replies;
+import dev.solvegate.server.config.Config;
+import dev.solvegate.server.engine.Engine;
+import dev.solvegate.server.intake.Intake;
+import dev.solvegate.server.metrics.Metrics;
+import dev.solvegate.server.solver.Solvers;
+import dev.solvegate.server.store.Database;
+import dev.solvegate.server.task.TaskStore;
+import dev.solvegate.server.template.TemplateStore;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import java.time.Clock;
+import java.util.function.Consumer;
+
+/**
+ * One solvegate node: the database pool, the task engine, the public API (unless a worker) and the admin API
+ * with {@code /metrics}, wired together. {@link #start} returns once the listeners accept connections.
+ * {@link #close} drains: createTask on this node answers {@code ERROR_SERVICE_UNAVALIABLE} (this node's
+ * {@link Intake}; the operator's switch is untouched), running solves get {@code SOLVEGATE_DRAIN_GRACE} to
+ * finish and are then handed back to the queue, and only then do the listeners and the pool close.
+ *
+ * <p>Thread-safety: start and close from one thread; the running node serves requests concurrently.
+ */
+public final class Node implements AutoCloseable {
+
+    private final Config config;
+    private final Database db;
+    private final Intake intake;
+    private final Engine engine;
+    private final WebServer publicServer;
+    private final WebServer adminServer;
+    private final AdminToken.Resolved token;
+
+    private Node(
+            Config config,
+            Database db,
+            Intake intake,
+            Engine engine,
+            WebServer publicServer,
+            WebServer adminServer,
+            AdminToken.Resolved token) {
+        this.config = config;
+        this.db = db;
+        this.intake = intake;
+        this.engine = engine;
+        this.publicServer = publicServer;
+        this.adminServer = adminServer;
+        this.token = token;
+    }
+
+    /** Opens the database, migrates it, starts the engine and both listeners: {@code ./solvegate serve}. */
+    public static Node start(Config config, Clock clock) {
+        return start(config, clock, true);
+    }
+
+    /**
+     * Opens the database, migrates it, starts the engine, the admin listener and, when {@code withPublicApi}, the
+     * public listener ({@code ./solvegate worker} runs without it). A generated admin token is kept in the data
+     * folder only once both listeners are up.
+     */
+    public static Node start(Config config, Clock clock, boolean withPublicApi) {
+        AdminToken.Resolved token = AdminToken.resolve(config);
+        Database db = Database.open(config);
+        WebServer publicServer = null;
+        try {
+            var accounts = new AccountStore(db.jdbi(), clock);
+            var templates = new TemplateStore(db.jdbi(), clock);
+            var intake = new Intake(db.jdbi());
+            var solvers = Solvers.discover();
+            var metrics = new Metrics();
+            Engine engine = Engine.create(db, config, solvers, metrics, clock);
+            if (withPublicApi) {
+                var replies = new Replies(config.errorStatusAlways200());
+                var api = new PublicApi(new PublicApi.Deps(
+                        intake,
+                        accounts,
+                        templates,
+                        new TaskStore(db.jdbi(), clock, config.taskTimeout(), config.resultTtl()),
+                        solvers,
+                        new AddressGuard(config.proxyAllowPrivate()),
+                        replies,
+                        clock,
+                        id -> engine.wake()));
+                publicServer = listen(
+                        "SOLVEGATE_PORT",
+                        "0.0.0.0",
+                        config.port(),
+                        r -> PublicRouting.routing(r, api, replies, metrics, db));
+            }
+            var admin = new AdminApi(accounts, templates, intake, solvers, db.jdbi(), clock, config.priceMicros());
+            WebServer adminServer = listen(
+                    "SOLVEGATE_ADMIN_PORT",
+                    config.adminBind(),
+                    config.adminPort(),
+                    r -> AdminRouting.routing(r, admin, token.token(), metrics, db));
+            engine.start();
+            if (token.generated()) {
+                AdminToken.keep(config, token.token());
+            }
+            return new Node(config, db, intake, engine, publicServer, adminServer, token);
+        } catch (RuntimeException e) {
+            if (publicServer != null) {
+                publicServer.stop();
+            }
+            db.close();
+            throw e;
+        }
+    }
+
+    /** Starts a listener; Helidon logs a failed bind and carries on, so a node without its listener stops here. */
+    private static WebServer listen(String variable, String host, int port, Consumer<HttpRouting.Builder> routing) {
+        WebServer server = WebServer.builder()
+                .port(port)
+                .host(host)
+                .maxPayloadSize(1 << 20)
+                .shutdownHook(false)
+                .routing(routing::accept)
+                .build()
+                .start();
+        if (!server.isRunning() || server.port() <= 0) {
+            server.stop();
+            throw new IllegalStateException(
+                    variable + ": cannot listen on " + host + ":" + port + " (address in use?)");
+        }
+        return server;
+    }
+
+    /** The public API's port, or -1 on a worker node. */
+    public int port() {
+        return publicServer == null ? -1 : publicServer.port();
+    }
+
+    public int adminPort() {
+        return adminServer.port();
+    }
+
+    public String adminToken() {
+        return token.token();
+    }
+
+    /** Whether this node made the admin token now (it is kept in the data folder and must be shown once). */
+    public boolean adminTokenGenerated() {
+        return token.generated();
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    /** Solves running on this node now. */
+    public int busyWorkers() {
+        return engine.busy();
+    }
+
+    /** Drains (see the class comment), then stops the listeners and closes the pool. */
+    @Override
+    public void close() {
+        intake.drain();
+        engine.close();
+        if (publicServer != null) {
+            publicServer.stop();
+        }
+        adminServer.stop();
+        db.close();
+    }
+}

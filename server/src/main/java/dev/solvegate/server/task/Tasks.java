@@ -1,0 +1,327 @@
+package dev.solvegate.server.task;
+
+import dev.solvegate.server.store.Transactions;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Every statement on the {@code tasks} table, and nowhere else: admission's insert, the queue's claims and
+ * hand-backs, the settlement's lock and end, the sweeps, and the reads of getTaskResult. Each method takes the
+ * transaction it runs in, so the callers compose them with the account and package statements of one
+ * transaction.
+ *
+ * <p>The queue is the table itself. A claim selects queued rows {@code FOR UPDATE SKIP LOCKED}, so nodes
+ * claiming at once take different rows without waiting on each other. Every other change of state is a
+ * conditional {@code UPDATE} whose row count says whether the caller still had the right to make it; nothing
+ * is read and then written in Java.
+ *
+ * <p>Thread-safety: stateless.
+ */
+public final class Tasks {
+
+    /** The channel {@code LISTEN}ed to on PostgreSQL; whatever queues work notifies it ({@link #notifyWorkers}). */
+    public static final String CHANNEL = "solvegate_tasks";
+
+    /** A solving task whose node has no live lease at {@code :now}: SQL over the row {@code tasks}. */
+    static final String ORPHANED = "status = 'solving' AND NOT EXISTS"
+            + " (SELECT 1 FROM nodes n WHERE n.id = tasks.lease_owner AND n.lease_until >= :now)";
+
+    /** A task to insert at admission; money in micro-units, times epoch ms. */
+    public record NewRow(
+            long accountId,
+            long keyId,
+            Long packageId,
+            String solver,
+            String settings,
+            String request,
+            long hold,
+            long price,
+            String clientIp,
+            String callbackUrl,
+            long createdAt,
+            long deadline) {}
+
+    /** Who may end a task: a SQL condition on the task row and its parameters. */
+    public record Guard(String condition, Map<String, Object> params) {
+        /** The node holding the task's lease. */
+        public static Guard owner(String owner) {
+            return new Guard("status = 'solving' AND lease_owner = :owner", Map.of("owner", owner));
+        }
+
+        /** The sweeper, for a queued task past its deadline. */
+        public static Guard overdue(long now) {
+            return new Guard("status = 'queued' AND deadline <= :now", Map.of("now", now));
+        }
+
+        /** The sweeper, for a solving task whose node's lease ran out. */
+        public static Guard orphaned(long now) {
+            return new Guard(ORPHANED, Map.of("now", now));
+        }
+    }
+
+    /** A task locked for its end: what the settlement bills and reports. */
+    public record Ending(
+            long accountId,
+            Long packageId,
+            long hold,
+            String clientIp,
+            String callbackUrl,
+            long createdAt,
+            int solveCount) {}
+
+    /** A {@code solving} task whose lease ran out. */
+    public record Expired(long id, long deadline) {}
+
+    /** What getTaskResult needs, read with the key. @param suspended whether the key's account is suspended */
+    public record KeyedResult(boolean suspended, Optional<TaskView> task) {}
+
+    private static final String VIEW_COLUMNS =
+            "t.id, t.status, t.token, t.cost, t.client_ip, t.created_at, t.ended_at, t.solve_count, t.error_code,"
+                    + " t.error_description";
+
+    /** The admission's insert, public so that the storage benchmark runs this very text. */
+    public static final String INSERT = """
+        INSERT INTO tasks (account_id, key_id, package_id, status, solver, settings, request, hold, price,
+          client_ip, callback_url, created_at, deadline)
+        VALUES (:account, :key, :package, 'queued', :solver, :settings, :request, :hold, :price,
+          :ip, :callback, :now, :deadline)""";
+
+    /** The notification of {@link #notifyWorkers}. */
+    public static final String NOTIFY = "NOTIFY " + CHANNEL;
+
+    private Tasks() {}
+
+    /** Inserts an admitted task as {@code queued}; returns its id. */
+    public static long insert(Handle h, NewRow r) {
+        return h.createUpdate(INSERT)
+                .bind("account", r.accountId())
+                .bind("key", r.keyId())
+                .bind("package", r.packageId())
+                .bind("solver", r.solver())
+                .bind("settings", r.settings())
+                .bind("request", r.request())
+                .bind("hold", r.hold())
+                .bind("price", r.price())
+                .bind("ip", r.clientIp())
+                .bind("callback", r.callbackUrl())
+                .bind("now", r.createdAt())
+                .bind("deadline", r.deadline())
+                .executeAndReturnGeneratedKeys("id")
+                .mapTo(Long.class)
+                .one();
+    }
+
+    /**
+     * Tells listening nodes (PostgreSQL {@code LISTEN}) that work was queued; delivered when {@code h}'s
+     * transaction commits. On H2 there is one node, woken in-process.
+     */
+    public static void notifyWorkers(Handle h) {
+        if (Transactions.postgres(h)) {
+            h.execute(NOTIFY);
+        }
+    }
+
+    /**
+     * Claims up to {@code max} queued tasks whose deadline is after {@code now}, oldest first, for
+     * {@code owner}, and counts their first attempt.
+     */
+    public static List<ClaimedTask> claim(Handle h, String owner, int max, long now) {
+        List<Long> ids = h.createQuery("""
+              SELECT id FROM tasks WHERE status = 'queued' AND deadline > :now
+              ORDER BY created_at LIMIT :max FOR UPDATE SKIP LOCKED
+              """)
+                .bind("now", now)
+                .bind("max", max)
+                .mapTo(Long.class)
+                .list();
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        h.createUpdate("""
+              UPDATE tasks SET status = 'solving', lease_owner = :owner, solve_count = solve_count + 1
+              WHERE id IN (<ids>) AND status = 'queued'
+              """).bind("owner", owner).bindList("ids", ids).execute();
+        return h.createQuery("""
+              SELECT id, solver, settings, request, created_at, deadline FROM tasks
+              WHERE id IN (<ids>) AND status = 'solving' AND lease_owner = :owner ORDER BY created_at
+              """)
+                .bindList("ids", ids)
+                .bind("owner", owner)
+                .map((rs, ctx) -> new ClaimedTask(
+                        rs.getLong("id"),
+                        rs.getString("solver"),
+                        rs.getString("settings"),
+                        rs.getString("request"),
+                        rs.getLong("created_at"),
+                        rs.getLong("deadline")))
+                .list();
+    }
+
+    /** Counts one more attempt of a task {@code owner} still holds; false when it lost the task. */
+    public static boolean startAttempt(Handle h, long id, String owner) {
+        return h.createUpdate(
+                                "UPDATE tasks SET solve_count = solve_count + 1 WHERE id = :id AND status = 'solving' AND lease_owner = :owner")
+                        .bind("id", id)
+                        .bind("owner", owner)
+                        .execute()
+                == 1;
+    }
+
+    /** The tasks {@code owner} holds now. */
+    public static Set<Long> owned(Handle h, String owner) {
+        return Set.copyOf(h.createQuery("SELECT id FROM tasks WHERE lease_owner = :owner AND status = 'solving'")
+                .bind("owner", owner)
+                .mapTo(Long.class)
+                .list());
+    }
+
+    /** Puts a task {@code owner} holds back in the queue for any node; false when it no longer held it. */
+    public static boolean handBack(Handle h, long id, String owner) {
+        int n = h.createUpdate("""
+              UPDATE tasks SET status = 'queued', lease_owner = NULL
+              WHERE id = :id AND status = 'solving' AND lease_owner = :owner
+              """).bind("id", id).bind("owner", owner).execute();
+        if (n == 1) {
+            notifyWorkers(h);
+        }
+        return n == 1;
+    }
+
+    /** Up to {@code max} solving tasks whose node's lease ended before {@code now}. */
+    public static List<Expired> expired(Handle h, long now, int max) {
+        return h.createQuery("SELECT id, deadline FROM tasks WHERE " + ORPHANED + " ORDER BY created_at LIMIT :max")
+                .bind("now", now)
+                .bind("max", max)
+                .map((rs, ctx) -> new Expired(rs.getLong("id"), rs.getLong("deadline")))
+                .list();
+    }
+
+    /** Re-queues a task whose node's lease is still expired at {@code now}; false when someone else acted first. */
+    public static boolean requeueExpired(Handle h, long id, long now) {
+        int n = h.createUpdate("UPDATE tasks SET status = 'queued', lease_owner = NULL WHERE id = :id AND " + ORPHANED)
+                .bind("id", id)
+                .bind("now", now)
+                .execute();
+        if (n == 1) {
+            notifyWorkers(h);
+        }
+        return n == 1;
+    }
+
+    /** Up to {@code max} queued tasks whose deadline is not after {@code now}. */
+    public static List<Long> overdue(Handle h, long now, int max) {
+        return h.createQuery(
+                        "SELECT id FROM tasks WHERE status = 'queued' AND deadline <= :now ORDER BY created_at LIMIT :max")
+                .bind("now", now)
+                .bind("max", max)
+                .mapTo(Long.class)
+                .list();
+    }
+
+    /** Deletes up to {@code max} ended tasks whose retention ended before {@code cutoff}; the ledger stays. */
+    public static int reap(Handle h, long cutoff, int max) {
+        return h.createUpdate("""
+            DELETE FROM tasks WHERE id IN (
+              SELECT id FROM tasks WHERE ended_at IS NOT NULL AND ended_at < :cutoff ORDER BY ended_at LIMIT :max)
+            """).bind("cutoff", cutoff).bind("max", max).execute();
+    }
+
+    /** Tasks waiting in the queue, all nodes together. */
+    public static long depth(Handle h) {
+        return h.createQuery("SELECT COUNT(*) FROM tasks WHERE status = 'queued'")
+                .mapTo(Long.class)
+                .one();
+    }
+
+    /** Tasks accepted and not ended, all nodes together. */
+    public static long inFlight(Handle h) {
+        return h.createQuery("SELECT COUNT(*) FROM tasks WHERE status IN ('queued', 'solving')")
+                .mapTo(Long.class)
+                .one();
+    }
+
+    /** Locks task {@code id} for its end if {@code guard} still holds; empty when someone else ended or took it. */
+    public static Optional<Ending> lockForEnd(Handle h, long id, Guard guard) {
+        return h.createQuery(
+                        "SELECT account_id, package_id, hold, client_ip, callback_url, created_at, solve_count FROM tasks"
+                                + " WHERE id = :id AND " + guard.condition() + " FOR UPDATE")
+                .bind("id", id)
+                .bindMap(guard.params())
+                .map((rs, ctx) -> {
+                    long pkg = rs.getLong("package_id");
+                    Long packageId = rs.wasNull() ? null : pkg;
+                    return new Ending(
+                            rs.getLong("account_id"),
+                            packageId,
+                            rs.getLong("hold"),
+                            rs.getString("client_ip"),
+                            rs.getString("callback_url"),
+                            rs.getLong("created_at"),
+                            rs.getInt("solve_count"));
+                })
+                .findOne();
+    }
+
+    /** Ends a locked task: {@code ready} with its token and cost, or {@code failed} with its error. */
+    public static void end(
+            Handle h, long id, long now, String token, Long cost, String errorCode, String errorDescription) {
+        h.createUpdate("""
+            UPDATE tasks SET status = :status, ended_at = :now, token = :token, cost = :cost, error_code = :code,
+              error_description = :description, lease_owner = NULL WHERE id = :id
+            """)
+                .bind("status", token != null ? "ready" : "failed")
+                .bind("now", now)
+                .bind("token", token)
+                .bind("cost", cost)
+                .bind("code", errorCode)
+                .bind("description", errorDescription)
+                .bind("id", id)
+                .execute();
+    }
+
+    /**
+     * In one query: whether the live key with hash {@code keyHash} exists, whether its account is suspended,
+     * and its account's task {@code id} (empty when unknown or another account's). Empty when the key is
+     * unknown or revoked.
+     */
+    public static Optional<KeyedResult> resultForKey(Handle h, String keyHash, long id) {
+        return h.createQuery("SELECT a.status AS account_status, " + VIEW_COLUMNS + """
+
+                FROM api_keys k
+                JOIN accounts a ON a.id = k.account_id
+                LEFT JOIN tasks t ON t.id = :id AND t.account_id = k.account_id
+                WHERE k.key_hash = :hash AND NOT k.revoked
+                """)
+                .bind("hash", keyHash)
+                .bind("id", id)
+                .map((rs, ctx) -> {
+                    boolean suspended = "suspended".equals(rs.getString("account_status"));
+                    rs.getLong("id");
+                    return new KeyedResult(suspended, rs.wasNull() ? Optional.empty() : Optional.of(view(rs)));
+                })
+                .findOne();
+    }
+
+    private static TaskView view(ResultSet rs) throws SQLException {
+        long ended = rs.getLong("ended_at");
+        Long endedAt = rs.wasNull() ? null : ended;
+        long cost = rs.getLong("cost");
+        Long costOrNull = rs.wasNull() ? null : cost;
+        return new TaskView(
+                rs.getLong("id"),
+                rs.getString("status"),
+                rs.getString("token"),
+                costOrNull,
+                rs.getString("client_ip"),
+                rs.getLong("created_at"),
+                endedAt,
+                rs.getInt("solve_count"),
+                rs.getString("error_code"),
+                rs.getString("error_description"));
+    }
+}
