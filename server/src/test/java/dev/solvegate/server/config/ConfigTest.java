@@ -23,6 +23,17 @@ class ConfigTest {
         assertThat(c.errorStatusAlways200()).isFalse();
         assertThat(c.proxyAllowPrivate()).isFalse();
         assertThat(c.dbUrl()).startsWith("jdbc:h2:file:").contains("data");
+        assertThat(c.dbPool()).isEqualTo(32);
+    }
+
+    @Test
+    void poolSizeIsConfigurableWithinItsBounds() {
+        assertThat(Config.fromEnv(Map.of("SOLVEGATE_DB_POOL", "8")).dbPool()).isEqualTo(8);
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_DB_POOL", "2")))
+                .hasMessage("SOLVEGATE_DB_POOL: must be an integer in 3..10000: 2");
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_DB_POOL", "many")))
+                .hasMessageContaining("SOLVEGATE_DB_POOL")
+                .hasMessageContaining("many");
     }
 
     @Test

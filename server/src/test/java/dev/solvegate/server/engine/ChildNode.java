@@ -65,6 +65,8 @@ final class ChildNode implements AutoCloseable {
         all.put("SOLVEGATE_DB_URL", dbUrl);
         all.put("SOLVEGATE_DB_USER", dbUser);
         all.put("SOLVEGATE_PROXY_ALLOW_PRIVATE", "true");
+        // several nodes share a PostgreSQL whose max_connections (100) other databases use too
+        all.put("SOLVEGATE_DB_POOL", "12");
         all.putAll(env);
         pb.environment().putAll(all);
         pb.redirectErrorStream(true);
