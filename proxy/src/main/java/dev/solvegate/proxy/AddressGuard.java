@@ -11,7 +11,7 @@ import java.util.List;
  * <p>Every address a host resolves to must be public: a name with one public and one private answer is
  * denied, since the connection could go to either. IP literals are checked without DNS. The ranges are
  * listed in {@link NonPublic}; documentation ranges (TEST-NET-1/2/3, 2001:db8::/32) are allowed, since they
- * route nowhere and SPEC's examples use them. Callers connect to the {@link Verdict.Allowed#addresses()} of
+ * route nowhere and the API's examples use them. Callers connect to the {@link Verdict.Allowed#addresses()} of
  * the check, never to the name again, so a later DNS answer cannot rebind the proxy to an internal host.
  *
  * <p>Thread-safety: immutable (the resolver must be thread-safe).

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Reads the proxy forms SPEC §1 accepts. Thread-safety: stateless.
+ * Reads the proxy forms createTask accepts (docs/PROXIES.md). Thread-safety: stateless.
  *
  * <p>Design note. The input is first split into raw fields (scheme, host, port, user, password), any of which
  * may be missing; then the rules are checked in one fixed order and the first broken one is the answer:

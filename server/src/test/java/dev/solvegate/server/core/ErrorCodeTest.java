@@ -12,16 +12,24 @@ import org.junit.jupiter.api.Test;
 
 class ErrorCodeTest {
 
-    /** The contract file lives in ../shared beside the checkout. */
-    static Path contract() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared/contract/errors.csv");
-            if (Files.exists(candidate)) {
-                return candidate;
+    /**
+     * The repository's root: the nearest directory at or above the working directory (the module's, when
+     * Maven runs the tests) that holds {@code docs/errors.csv}. The walk stays inside this Maven project: it
+     * stops at the first directory without a {@code pom.xml}, so it never reads a file outside the checkout.
+     */
+    static Path repoRoot() {
+        Path start = Path.of("").toAbsolutePath();
+        for (Path dir = start; dir != null && Files.isRegularFile(dir.resolve("pom.xml")); dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("docs/errors.csv"))) {
+                return dir;
             }
         }
-        throw new AssertionError(
-                "shared/contract/errors.csv not found above " + Path.of("").toAbsolutePath());
+        throw new AssertionError("docs/errors.csv not found in the Maven project at or above " + start);
+    }
+
+    /** The contract's error table, kept in the repository (code, HTTP status, category, retryable, description). */
+    static Path contract() {
+        return repoRoot().resolve("docs/errors.csv");
     }
 
     @Test
@@ -47,13 +55,17 @@ class ErrorCodeTest {
         assertThat(ErrorCode.values()).hasSize(35);
     }
 
+    /** The table in docs/API.md is the catalogue: every code once, in order, with all its columns. */
     @Test
-    void apiDocListsEveryCodeWithItsStatus() throws IOException {
-        Path doc = Path.of("").toAbsolutePath().getParent().resolve("docs/API.md"); // tests run in server/
-        String text = Files.readString(doc);
-        for (ErrorCode c : ErrorCode.values()) {
-            assertThat(text).contains("| `" + c.name() + "` | " + c.httpStatus() + " | ");
-        }
+    void apiDocTableIsTheCatalogueRowForRow() throws IOException {
+        List<String> documented = Files.readAllLines(repoRoot().resolve("docs/API.md")).stream()
+                .filter(line -> line.startsWith("| `ERROR_"))
+                .toList();
+        List<String> expected = Arrays.stream(ErrorCode.values())
+                .map(c -> "| `" + c.name() + "` | " + c.httpStatus() + " | " + c.category() + " | "
+                        + (c.retryable() ? "yes" : "no") + " | " + c.description() + " |")
+                .toList();
+        assertThat(documented).containsExactlyElementsOf(expected);
     }
 
     @Test
