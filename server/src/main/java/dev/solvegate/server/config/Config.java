@@ -129,9 +129,12 @@ public record Config(
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("solvegate") + H2_OPTIONS;
     }
 
-    /** Options every H2 URL gets: PostgreSQL-compatible SQL, a bounded lock wait. */
+    /**
+     * Options every H2 URL gets: PostgreSQL-compatible SQL, a bounded lock wait, and no close by H2's own
+     * shutdown hook (the node closes the pool itself after its drain has written the hand-backs).
+     */
     public static final String H2_OPTIONS =
-            ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=1000";
+            ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=1000;DB_CLOSE_ON_EXIT=FALSE";
 
     /** Whether this configuration uses PostgreSQL. */
     public boolean postgres() {

@@ -71,6 +71,7 @@ public final class Engine implements AutoCloseable {
                 settlement,
                 clock,
                 config.lease(),
+                config.taskTimeout(),
                 config.solveTimeout(),
                 config.resultTtl(),
                 running,

@@ -1,6 +1,7 @@
 package dev.solvegate.server.engine;
 
 import dev.solvegate.server.core.ErrorCode;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -19,7 +20,21 @@ sealed interface Outcome {
     }
 
     static Outcome failed(ErrorCode code) {
-        return new Failed(code);
+        return new Failed(code, code.description());
+    }
+
+    /**
+     * A timeout, described with the limit that was configured ({@code "Task exceeded the 2-second total
+     * timeout"}); with the defaults (300 s, 120 s) the catalogue's own words.
+     */
+    static Outcome timedOut(ErrorCode code, Duration limit) {
+        String amount =
+                limit.toMillis() % 1000 == 0 ? limit.toSeconds() + "-second" : limit.toMillis() + "-millisecond";
+        return new Failed(
+                code,
+                code == ErrorCode.ERROR_TASK_TIMEOUT
+                        ? "Task exceeded the " + amount + " total timeout"
+                        : "Solve phase exceeded the " + amount + " timeout");
     }
 
     /** @param token the solver's token, non-empty */
@@ -39,10 +54,14 @@ sealed interface Outcome {
         }
     }
 
-    /** @param code the catalogue error the client will see */
-    record Failed(ErrorCode code) implements Outcome {
+    /**
+     * @param code the catalogue error the client will see
+     * @param description what the client reads (the catalogue's, or one naming the configured limit)
+     */
+    record Failed(ErrorCode code, String description) implements Outcome {
         public Failed {
             Objects.requireNonNull(code, "code");
+            Objects.requireNonNull(description, "description");
         }
 
         @Override

@@ -67,7 +67,7 @@ final class Settlement {
         String token = outcome instanceof Outcome.Solved s ? s.token() : null;
         Long cost = token != null ? t.hold() : null;
         String code = outcome instanceof Outcome.Failed f ? f.code().name() : null;
-        String description = outcome instanceof Outcome.Failed f ? f.code().description() : null;
+        String description = outcome instanceof Outcome.Failed f ? f.description() : null;
         Tasks.end(h, id, now, token, cost, code, description);
         Slots.giveBack(h, t.accountId(), t.packageId());
         if (token != null) {

@@ -40,6 +40,7 @@ final class Sweeper implements AutoCloseable {
     private final Clock clock;
     private final long leaseMillis;
     private final long solveMillis;
+    private final Duration taskTimeout;
     private final long resultTtlMillis;
     private final Map<Long, Worker> running;
     private final Runnable wake;
@@ -58,6 +59,7 @@ final class Sweeper implements AutoCloseable {
             Settlement settlement,
             Clock clock,
             Duration lease,
+            Duration taskTimeout,
             Duration solveTimeout,
             Duration resultTtl,
             Map<Long, Worker> running,
@@ -67,6 +69,7 @@ final class Sweeper implements AutoCloseable {
         this.clock = clock;
         this.leaseMillis = lease.toMillis();
         this.solveMillis = solveTimeout.toMillis();
+        this.taskTimeout = taskTimeout;
         this.resultTtlMillis = resultTtl.toMillis();
         this.running = running;
         this.wake = wake;
@@ -140,7 +143,8 @@ final class Sweeper implements AutoCloseable {
                 }
             }
             for (long id : queue.overdue(now, BATCH)) {
-                settlement.settle(id, Outcome.failed(ErrorCode.ERROR_TASK_TIMEOUT), Tasks.Guard.overdue(now));
+                settlement.settle(
+                        id, Outcome.timedOut(ErrorCode.ERROR_TASK_TIMEOUT, taskTimeout), Tasks.Guard.overdue(now));
             }
             queue.reap(now - resultTtlMillis, 1000);
             queue.forgetNodes(now - 100 * leaseMillis);

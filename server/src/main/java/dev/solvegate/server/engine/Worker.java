@@ -10,6 +10,7 @@ import dev.solvegate.spi.SolveTask;
 import dev.solvegate.spi.Solver;
 import dev.solvegate.spi.SolverSettings;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -128,7 +129,7 @@ final class Worker {
         while (true) {
             long start = clock.millis();
             if (start >= task.deadline()) {
-                return Outcome.failed(ErrorCode.ERROR_TASK_TIMEOUT);
+                return taskTimedOut();
             }
             boolean cutByTask = task.deadline() < start + solveMillis;
             long end = Math.min(start + solveMillis, task.deadline());
@@ -182,7 +183,9 @@ final class Worker {
             long wait = Math.max(0, end - clock.millis());
             return attempt.result().get(wait, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            return Outcome.failed(cutByTask ? ErrorCode.ERROR_TASK_TIMEOUT : ErrorCode.ERROR_SOLVE_TIMEOUT);
+            return cutByTask
+                    ? taskTimedOut()
+                    : Outcome.timedOut(ErrorCode.ERROR_SOLVE_TIMEOUT, Duration.ofMillis(attempts.solveMillis()));
         } catch (CancellationException | InterruptedException e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -195,6 +198,11 @@ final class Worker {
             attempt.cancel();
             current = null;
         }
+    }
+
+    /** The task's whole deadline passed; its limit is the one it was admitted with. */
+    private Outcome taskTimedOut() {
+        return Outcome.timedOut(ErrorCode.ERROR_TASK_TIMEOUT, Duration.ofMillis(task.deadline() - task.createdAt()));
     }
 
     private void giveUp() {

@@ -18,6 +18,9 @@ import dev.solvegate.server.task.TaskStore;
 import dev.solvegate.server.template.TemplateStore;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Clock;
 import java.util.function.Consumer;
 
@@ -116,8 +119,21 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    /** Starts a listener; Helidon logs a failed bind and carries on, so a node without its listener stops here. */
+    /**
+     * Starts a listener. A port that cannot be bound stops the start with one line naming the variable: it is
+     * tried first with a plain socket, since Helidon logs a failed bind as a long stack trace and carries on (a
+     * node without its listener stops here too, should another process take the port in between).
+     */
     private static WebServer listen(String variable, String host, int port, Consumer<HttpRouting.Builder> routing) {
+        if (port != 0) {
+            try (ServerSocket probe = new ServerSocket()) {
+                probe.setReuseAddress(true);
+                probe.bind(new InetSocketAddress(host, port));
+            } catch (IOException e) {
+                throw new IllegalStateException(
+                        variable + ": cannot listen on " + host + ":" + port + " (" + e.getMessage() + ")");
+            }
+        }
         WebServer server = WebServer.builder()
                 .port(port)
                 .host(host)

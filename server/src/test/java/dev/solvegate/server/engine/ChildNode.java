@@ -63,7 +63,9 @@ final class ChildNode implements AutoCloseable {
                 "SOLVEGATE_DATA_DIR",
                 Files.createTempDirectory("solvegate-child").toString());
         all.put("SOLVEGATE_DB_URL", dbUrl);
-        all.put("SOLVEGATE_DB_USER", dbUser);
+        if (dbUser != null) {
+            all.put("SOLVEGATE_DB_USER", dbUser);
+        }
         all.put("SOLVEGATE_PROXY_ALLOW_PRIVATE", "true");
         // several nodes share a PostgreSQL whose max_connections (100) other databases use too
         all.put("SOLVEGATE_DB_POOL", "12");

@@ -53,6 +53,7 @@ class DeadlinesTest {
         long id = create(node, key, template(node, "{\"outcome\":\"hang\"}"), proxy(9));
         JsonNode r = awaitEnded(node, key, id, Duration.ofSeconds(5));
         assertThat(r.path("errorCode").asText()).as(r.toString()).isEqualTo("ERROR_TASK_TIMEOUT");
+        assertThat(r.path("errorDescription").asText()).isEqualTo("Task exceeded the 200-millisecond total timeout");
         Jdbi jdbi = node.node().database().jdbi();
         assertThat(Tasks.count(jdbi, "SELECT solve_count FROM tasks WHERE id = " + id))
                 .isEqualTo(1);

@@ -9,11 +9,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.solvegate.server.config.Config;
 import dev.solvegate.server.support.TestDatabase;
 import dev.solvegate.server.support.TestNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -77,5 +81,55 @@ class DrainTest {
         assertThat(status).isEqualTo("ready");
         assertThat(Tasks.count(jdbi, "SELECT solve_count FROM tasks WHERE id = " + id))
                 .isEqualTo(1);
+    }
+
+    /**
+     * SIGTERM of a real {@code serve} process on the embedded file database: the drain writes its hand-back and
+     * removes the node's lease row before the database closes (H2's own shutdown hook must not close it first).
+     */
+    @Test
+    void sigtermOnTheEmbeddedDatabaseCompletesTheDrain() throws Exception {
+        Path dir = Files.createTempDirectory("solvegate-drain");
+        String url = Config.h2FileUrl(dir);
+        long id;
+        try (ChildNode node = ChildNode.start(
+                "drain-h2",
+                url,
+                null,
+                Map.of("SOLVEGATE_DRAIN_GRACE", "300ms", "SOLVEGATE_DATA_DIR", dir.toString()))) {
+            long account = node.adminOk(
+                            "POST", "/admin/accounts", TestNode.obj().put("name", "drain"))
+                    .get("id")
+                    .asLong();
+            node.adminOk(
+                    "POST",
+                    "/admin/accounts/" + account + "/credits",
+                    TestNode.obj().put("amount", "1").put("reason", "test"));
+            String key = node.adminOk("POST", "/admin/accounts/" + account + "/keys", TestNode.obj())
+                    .get("clientKey")
+                    .asText();
+            String pk = "0d5e2a4c-1b7f-4c3e-9a2d-6f8b1c0e4a77";
+            node.adminOk(
+                    "PUT",
+                    "/admin/templates/" + pk,
+                    TestNode.obj()
+                            .put("solver", "test")
+                            .set("settings", TestNode.obj().put("outcome", "hang")));
+            id = node.post("/createTask", Tasks.createBody(key, pk, proxy(9), null))
+                    .json()
+                    .get("taskId")
+                    .asLong();
+            await().atMost(Duration.ofSeconds(10)).until(() -> node.metrics().contains("solvegate_workers_busy 1.0"));
+        } // SIGTERM, and wait for the exit
+        Jdbi jdbi = Jdbi.create(url);
+        assertThat(Tasks.count(jdbi, "SELECT COUNT(*) FROM nodes"))
+                .as("lease row removed")
+                .isZero();
+        String status = jdbi.withHandle(h -> h.createQuery("SELECT status FROM tasks WHERE id = " + id)
+                .mapTo(String.class)
+                .one());
+        assertThat(status).as("handed back").isEqualTo("queued");
+        Path trace = dir.resolve("solvegate.trace.db");
+        assertThat(Files.exists(trace) ? Files.readString(trace) : "").doesNotContain("already closed");
     }
 }

@@ -100,6 +100,9 @@ class TaskOutcomesTest {
         // attempt 1 is cut at 300 ms (solve timeout), attempt 2 at ~675 ms; a third would need to start by 625 ms
         long id = assertFailsWithoutCharge("{\"outcome\":\"hang\"}", "ERROR_SOLVE_TIMEOUT", 2, 2);
         assertStoppedOnlyWhenNoWholeAttemptFit(id);
+        // the description names the configured limit, not the catalogue's default 120 s
+        assertThat(Tasks.result(node, key, id).json().path("errorDescription").asText())
+                .isEqualTo("Solve phase exceeded the 300-millisecond timeout");
     }
 
     /** The task ended before its deadline, and later than the last moment another pause + attempt would fit. */

@@ -1,11 +1,15 @@
 package dev.solvegate.server.node;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.solvegate.server.support.TestDatabase;
 import dev.solvegate.server.support.TestNode;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +31,32 @@ class NodeStartTest {
             assertThatThrownBy(() -> TestNode.start(
                             TestDatabase.H2, Map.of("SOLVEGATE_ADMIN_PORT", Integer.toString(taken.getLocalPort()))))
                     .hasMessageContaining("SOLVEGATE_ADMIN_PORT");
+        }
+    }
+
+    @Test
+    void aNodeThatCannotStartKeepsNoAdminTokenNobodyWasShown() throws Exception {
+        Path data = Files.createTempDirectory("solvegate-start");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Map<String, String> env = Map.of(
+                    "SOLVEGATE_ADMIN_PORT", Integer.toString(taken.getLocalPort()),
+                    "SOLVEGATE_ADMIN_TOKEN", "",
+                    "SOLVEGATE_DATA_DIR", data.toString());
+            assertThatThrownBy(() -> TestNode.start(TestDatabase.H2, env)).hasMessageContaining("SOLVEGATE_ADMIN_PORT");
+        }
+        assertThat(data.resolve("admin-token")).doesNotExist();
+    }
+
+    @Test
+    void aGeneratedAdminTokenIsKeptReadableByItsOwnerOnly() throws Exception {
+        Path data = Files.createTempDirectory("solvegate-start");
+        try (TestNode node = TestNode.start(
+                TestDatabase.H2, Map.of("SOLVEGATE_ADMIN_TOKEN", "", "SOLVEGATE_DATA_DIR", data.toString()))) {
+            Path file = data.resolve("admin-token");
+            assertThat(node.node().adminTokenGenerated()).isTrue();
+            assertThat(Files.readString(file).strip()).isEqualTo(node.node().adminToken());
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                    .isEqualTo("rw-------");
         }
     }
 }
