@@ -58,6 +58,10 @@ abstract class CreateTaskContract {
         return refusedRaw(body.toString(), code);
     }
 
+    private static String description(Reply r) {
+        return r.json().get("errorDescription").asText();
+    }
+
     private Reply refusedRaw(String body, ErrorCode code) {
         String before = fx.state(account);
         long tasks = fx.taskCount();
@@ -121,11 +125,15 @@ abstract class CreateTaskContract {
     }
 
     @Test
-    void malformedBodiesAreMissingRequestData() {
-        refusedRaw("", ErrorCode.ERROR_MISSING_REQUEST_DATA);
-        refusedRaw("not json", ErrorCode.ERROR_MISSING_REQUEST_DATA);
-        refusedRaw("[1,2]", ErrorCode.ERROR_MISSING_REQUEST_DATA);
-        refusedRaw("{\"clientKey\":", ErrorCode.ERROR_MISSING_REQUEST_DATA);
+    void malformedBodiesAreMissingRequestDataSayingWhatIsWrong() {
+        assertThat(description(refusedRaw("", ErrorCode.ERROR_MISSING_REQUEST_DATA)))
+                .isEqualTo("Request payload is missing or empty");
+        assertThat(description(refusedRaw("not json", ErrorCode.ERROR_MISSING_REQUEST_DATA)))
+                .isEqualTo("Request body is not valid JSON");
+        assertThat(description(refusedRaw("[1,2]", ErrorCode.ERROR_MISSING_REQUEST_DATA)))
+                .isEqualTo("Request body must be a JSON object");
+        assertThat(description(refusedRaw("{\"clientKey\":", ErrorCode.ERROR_MISSING_REQUEST_DATA)))
+                .isEqualTo("Request body is not valid JSON");
         refused(TestNode.obj().put("clientKey", key), ErrorCode.ERROR_MISSING_REQUEST_DATA);
         refused(
                 TestNode.obj().put("clientKey", key).put("task", "FunCaptchaTask"),
