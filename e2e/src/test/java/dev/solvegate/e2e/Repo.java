@@ -29,7 +29,7 @@ final class Repo {
 
     /**
      * Sources the {@code ./solvegate} launcher would find newer than {@code server/target/solvegate.jar} (the same
-     * rule as its {@code stale()}), so that a test can refuse to start it rather than let it rebuild mid-test.
+     * rule as its {@code stale()}, which leaves out {@code data/} and {@code examples/}), so that a test can refuse to start it rather than let it rebuild mid-test.
      */
     static List<Path> newerThanJar(Path root) {
         Path jar = root.resolve("server/target/solvegate.jar");
@@ -39,7 +39,8 @@ final class Repo {
         try (Stream<Path> files = Files.walk(root)) {
             FileTime built = Files.getLastModifiedTime(jar);
             Path data = root.resolve("data");
-            return files.filter(p -> !p.startsWith(data))
+            Path examples = root.resolve("examples");
+            return files.filter(p -> !p.startsWith(data) && !p.startsWith(examples))
                     .filter(p -> p.getFileName() != null
                             && (p.getFileName().toString().endsWith(".java")
                                     || p.getFileName().toString().equals("pom.xml")
