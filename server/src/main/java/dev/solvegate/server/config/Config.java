@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
  * @param drainGrace how long shutdown waits for running solves before handing them back
  *     ({@code SOLVEGATE_DRAIN_GRACE})
  * @param dbPool database connections this node may open at most ({@code SOLVEGATE_DB_POOL})
+ * @param plugins the folder of solver plugin jars ({@code SOLVEGATE_PLUGINS}), or null for none
  */
 public record Config(
         int port,
@@ -51,7 +52,8 @@ public record Config(
         boolean proxyAllowPrivate,
         Duration lease,
         Duration drainGrace,
-        int dbPool) {
+        int dbPool,
+        Path plugins) {
 
     /**
      * The smallest pool that still leaves the API a connection: the engine's share is 3/8 of the pool
@@ -121,7 +123,8 @@ public record Config(
                 bool(env, "SOLVEGATE_PROXY_ALLOW_PRIVATE", false),
                 duration(env, "SOLVEGATE_LEASE", "10s"),
                 duration(env, "SOLVEGATE_DRAIN_GRACE", "10s"),
-                integer(env, "SOLVEGATE_DB_POOL", 32, MIN_POOL, 10_000));
+                integer(env, "SOLVEGATE_DB_POOL", 32, MIN_POOL, 10_000),
+                folder(env, "SOLVEGATE_PLUGINS"));
     }
 
     /** The embedded database's URL for a data folder. */
@@ -161,7 +164,8 @@ public record Config(
                 proxyAllowPrivate,
                 lease,
                 drainGrace,
-                dbPool);
+                dbPool,
+                plugins);
     }
 
     private static String get(Map<String, String> env, String name, String fallback) {
@@ -196,6 +200,19 @@ public record Config(
             throw new Invalid(name, "must be positive", text);
         }
         return d;
+    }
+
+    /** An existing folder, or null when the variable is not set. */
+    private static Path folder(Map<String, String> env, String name) {
+        String text = env.get(name);
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        Path dir = Path.of(text.strip());
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            throw new Invalid(name, "must be an existing folder", text);
+        }
+        return dir;
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {

@@ -28,6 +28,7 @@ final class Attempt {
     private final TunnelNetwork network;
     private final AttemptContext context;
     private final FutureTask<Outcome> work;
+    private final ClassLoader loader;
 
     /**
      * @param deadline when this attempt is cut off, for the solver's information; the worker enforces it
@@ -42,11 +43,17 @@ final class Attempt {
         this.network = new TunnelNetwork(dialer, request.proxy());
         this.context = new AttemptContext(settings, deadline, network);
         this.work = new FutureTask<>(() -> solve(task, solver, settings));
+        this.loader = solver.getClass().getClassLoader();
     }
 
-    /** Starts the attempt on a new virtual thread. */
+    /**
+     * Starts the attempt on a new virtual thread whose context class loader is the solver's (a plugin's own),
+     * so libraries inside a plugin that look classes up through it find the plugin's.
+     */
     void start(long taskId) {
-        Thread.ofVirtual().name("solve-" + taskId).start(work);
+        Thread thread = Thread.ofVirtual().name("solve-" + taskId).unstarted(work);
+        thread.setContextClassLoader(loader);
+        thread.start();
     }
 
     FutureTask<Outcome> result() {

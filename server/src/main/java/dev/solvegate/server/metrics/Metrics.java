@@ -46,6 +46,17 @@ public final class Metrics {
         claimDelay.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
     }
 
+    /** Registers {@code solvegate_solver_info{id,jar,version,spi} 1} for a solver this node runs. */
+    public void solver(String id, String jar, String version, String spi) {
+        Gauge.builder("solvegate.solver.info", () -> 1)
+                .description("the solvers this node runs: id, plugin jar (or built-in), version, SPI version")
+                .tag("id", id)
+                .tag("jar", jar)
+                .tag("version", version)
+                .tag("spi", spi)
+                .register(registry);
+    }
+
     /** One solve attempt of {@code solver} ended with {@code outcome} ({@code ready} or an error code). */
     public void attempt(String solver, String outcome, long millis) {
         Timer.builder("solvegate.solve.duration")

@@ -72,14 +72,17 @@ public final class Node implements AutoCloseable {
      */
     public static Node start(Config config, Clock clock, boolean withPublicApi) {
         AdminToken.Resolved token = AdminToken.resolve(config);
+        var solvers = Solvers.load(config); // before the database: a plugin that cannot load stops the start here
         Database db = Database.open(config);
         WebServer publicServer = null;
         try {
             var accounts = new AccountStore(db.jdbi(), clock);
             var templates = new TemplateStore(db.jdbi(), clock);
             var intake = new Intake(db.jdbi());
-            var solvers = Solvers.discover();
             var metrics = new Metrics();
+            solvers.all()
+                    .forEach(s ->
+                            metrics.solver(s.id(), s.jar(), s.version(), s.spi().toString()));
             Engine engine = Engine.create(db, config, solvers, metrics, clock);
             if (withPublicApi) {
                 var replies = new Replies(config.errorStatusAlways200());

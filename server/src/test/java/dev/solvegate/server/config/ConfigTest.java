@@ -24,6 +24,7 @@ class ConfigTest {
         assertThat(c.proxyAllowPrivate()).isFalse();
         assertThat(c.dbUrl()).startsWith("jdbc:h2:file:").contains("data");
         assertThat(c.dbPool()).isEqualTo(32);
+        assertThat(c.plugins()).as("no plugins by default").isNull();
     }
 
     @Test
@@ -65,6 +66,8 @@ class ConfigTest {
                 .hasMessageContaining("SOLVEGATE_PROXY_ALLOW_PRIVATE");
         assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_DB_URL", "mysql://x")))
                 .hasMessageContaining("SOLVEGATE_DB_URL");
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_PLUGINS", "/no/such/folder")))
+                .hasMessage("SOLVEGATE_PLUGINS: must be an existing folder: /no/such/folder");
         assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_ADMIN_TOKEN", "short")))
                 .hasMessageContaining("SOLVEGATE_ADMIN_TOKEN")
                 .hasMessageNotContaining("short");

@@ -3,6 +3,7 @@ package dev.solvegate.server.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.solvegate.server.solver.PluginFailure;
 import dev.solvegate.server.support.TestDatabase;
 import dev.solvegate.server.support.TestNode;
 import java.net.InetAddress;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class NodeStartTest {
 
@@ -23,6 +25,15 @@ class NodeStartTest {
                     .hasMessageContaining("SOLVEGATE_PORT")
                     .hasMessageContaining(Integer.toString(taken.getLocalPort()));
         }
+    }
+
+    @Test
+    void aPluginThatCannotLoadStopsTheStartNamingTheJarAndTheReason(@TempDir Path plugins) throws Exception {
+        Files.writeString(plugins.resolve("broken.jar"), "not a zip");
+
+        assertThatThrownBy(() -> TestNode.start(TestDatabase.H2, Map.of("SOLVEGATE_PLUGINS", plugins.toString())))
+                .isInstanceOf(PluginFailure.class)
+                .hasMessageStartingWith("SOLVEGATE_PLUGINS: broken.jar: not a jar");
     }
 
     @Test
