@@ -4,13 +4,18 @@ import dev.solvegate.server.admin.AdminToken;
 import dev.solvegate.server.cli.AdminCommand;
 import dev.solvegate.server.config.Config;
 import dev.solvegate.server.node.Node;
+import dev.solvegate.server.solver.LoadedSolver;
+import dev.solvegate.server.solver.PluginFailure;
+import dev.solvegate.server.solver.Solvers;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code ./solvegate} command line: {@code serve}, {@code worker}, {@code admin …}. */
+/** The {@code ./solvegate} command line: {@code serve}, {@code worker}, {@code solvers}, {@code admin …}. */
 @Command(
         name = "solvegate",
         mixinStandardHelpOptions = true,
@@ -19,6 +24,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             Main.Serve.class,
             Main.Worker.class,
+            Main.ListSolvers.class,
             dev.solvegate.server.demo.DemoCommand.class,
             AdminCommand.class
         })
@@ -47,6 +53,39 @@ public final class Main implements Runnable {
             System.err.println("solvegate: bad configuration: " + e.getMessage());
             System.exit(2);
             throw e;
+        }
+    }
+
+    @Command(
+            name = "solvers",
+            description = "List the solvers a node started with this environment runs (SOLVEGATE_PLUGINS):"
+                    + " id, jar, version, SPI version.")
+    static final class ListSolvers implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            Config config = configOrExit();
+            List<LoadedSolver> all;
+            try {
+                all = Solvers.load(config).all();
+            } catch (PluginFailure e) {
+                System.err.println("solvegate: " + e.getMessage());
+                return 1;
+            }
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"ID", "JAR", "VERSION", "SPI"});
+            all.forEach(s ->
+                    rows.add(new String[] {s.id(), s.jar(), s.version(), s.spi().toString()}));
+            int[] width = new int[4];
+            rows.forEach(r -> {
+                for (int i = 0; i < 4; i++) {
+                    width[i] = Math.max(width[i], r[i].length());
+                }
+            });
+            for (String[] r : rows) {
+                System.out.printf(
+                        "%-" + width[0] + "s  %-" + width[1] + "s  %-" + width[2] + "s  %s%n", r[0], r[1], r[2], r[3]);
+            }
+            return 0;
         }
     }
 

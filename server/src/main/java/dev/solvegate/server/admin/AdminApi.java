@@ -12,6 +12,7 @@ import dev.solvegate.server.core.Money;
 import dev.solvegate.server.http.Bodies;
 import dev.solvegate.server.http.Http;
 import dev.solvegate.server.intake.Intake;
+import dev.solvegate.server.solver.LoadedSolver;
 import dev.solvegate.server.solver.Solvers;
 import dev.solvegate.server.template.TemplateStore;
 import io.helidon.webserver.http.HttpRouting;
@@ -72,6 +73,7 @@ public final class AdminApi {
                 .patch("/admin/packages/{id}", this::patchPackage)
                 .post("/admin/accounts/{id}/keys", this::createKey)
                 .delete("/admin/keys/{id}", this::revokeKey)
+                .get("/admin/solvers", this::listSolvers)
                 .get("/admin/templates/{publicKey}", this::getTemplate)
                 .put("/admin/templates/{publicKey}", this::putTemplate)
                 .delete("/admin/templates/{publicKey}", this::deleteTemplate)
@@ -212,6 +214,20 @@ public final class AdminApi {
         send(res, 200, Json.MAPPER.createObjectNode().put("id", id).put("revoked", true));
     }
 
+    /** The solvers this node runs, as {@code ./solvegate solvers} lists them. */
+    private void listSolvers(ServerRequest req, ServerResponse res) {
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        var list = out.putArray("solvers");
+        for (LoadedSolver s : solvers.all()) {
+            list.addObject()
+                    .put("id", s.id())
+                    .put("jar", s.jar())
+                    .put("version", s.version())
+                    .put("spi", s.spi().toString());
+        }
+        send(res, 200, out);
+    }
+
     private void getTemplate(ServerRequest req, ServerResponse res) {
         String key = publicKey(req);
         templates.find(key).ifPresentOrElse(t -> send(res, 200, templateJson(t)), () -> notFound(res, "template", key));
@@ -225,7 +241,12 @@ public final class AdminApi {
             throw new BadInput("solver", "solver must be one of " + solvers.ids() + ": " + solver);
         }
         JsonNode settings = f.object("settings");
-        var template = new TemplateStore.Template(key, solver, settings == null ? "{}" : settings.toString());
+        String settingsJson = settings == null ? "{}" : settings.toString();
+        // plugin code, called before the transaction and outside any lock
+        solvers.refusal(solver, settingsJson).ifPresent(why -> {
+            throw new BadInput("settings", "settings refused by solver " + solver + ": " + why);
+        });
+        var template = new TemplateStore.Template(key, solver, settingsJson);
         templates.put(template);
         LOG.log(System.Logger.Level.INFO, "template {0} -> {1}", key, solver);
         send(res, 200, templateJson(template));
