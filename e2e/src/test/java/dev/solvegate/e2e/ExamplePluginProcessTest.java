@@ -122,7 +122,7 @@ class ExamplePluginProcessTest {
 
     @Test
     void solvesCommandListsThePluginWithItsJarVersionAndSpiVersion() throws Exception {
-        Process p = launcher(List.of("solvers"), Map.of());
+        Process p = launcher(List.of("solvers"), Map.of(), true);
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
 
@@ -132,6 +132,23 @@ class ExamplePluginProcessTest {
                 .satisfies(l -> assertThat(l.split("\\s+"))
                         .containsExactly("example", "example-solver-1.0.0.jar", "1.0.0", "1.0"));
         assertThat(text).contains("test ", "puzzle ");
+    }
+
+    @Test
+    void aPluginThatCannotLoadStopsServeWithOneLineNamingTheJarAndTheReason() throws Exception {
+        Path bad = Files.createDirectories(work.resolve("bad-plugins"));
+        Files.copy(plugins.resolve("example-solver-1.0.0.jar"), bad.resolve("example-solver-1.0.0.jar"));
+        Files.writeString(bad.resolve("half-copied.jar"), "not a zip");
+
+        Process p = launcher(List.of("serve"), Map.of("SOLVEGATE_PLUGINS", bad.toString()), true);
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+
+        assertThat(p.exitValue()).as(text).isEqualTo(1);
+        assertThat(text.lines().filter(l -> !l.isBlank() && !l.matches("\\[[0-9.]+s]\\[.*")))
+                .as("everything serve printed, but the JVM's own log lines (the class-data archive's)")
+                .containsExactly(
+                        "solvegate: cannot start: SOLVEGATE_PLUGINS: half-copied.jar: not a jar (zip END header not found)");
     }
 
     @Test
@@ -164,7 +181,7 @@ class ExamplePluginProcessTest {
         String adminToken = UUID.randomUUID().toString();
         Map<String, String> env = new HashMap<>(db);
         env.put("SOLVEGATE_ADMIN_TOKEN", adminToken);
-        serve = launcher(List.of("serve"), env);
+        serve = launcher(List.of("serve"), env, false);
         Thread.ofPlatform().daemon().name("serve-stdout").start(() -> {
             try (BufferedReader r =
                     new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8))) {
@@ -274,8 +291,11 @@ class ExamplePluginProcessTest {
         }
     }
 
-    /** {@code ./solvegate <args>} from the repository root, with the plugin folder and random ports. */
-    private static Process launcher(List<String> args, Map<String, String> extra) throws IOException {
+    /**
+     * {@code ./solvegate <args>} from the repository root, with the plugin folder and random ports; stderr goes
+     * with stdout when {@code merged}, else to a file in the work folder.
+     */
+    private static Process launcher(List<String> args, Map<String, String> extra, boolean merged) throws IOException {
         Path root = Repo.root();
         assertThat(Repo.newerThanJar(root))
                 .as(
@@ -292,8 +312,8 @@ class ExamplePluginProcessTest {
         env.put("SOLVEGATE_PLUGINS", plugins.toString());
         env.put("SOLVEGATE_PROXY_ALLOW_PRIVATE", "true");
         env.putAll(extra);
-        pb.redirectErrorStream(args.equals(List.of("solvers")));
-        if (!args.equals(List.of("solvers"))) {
+        pb.redirectErrorStream(merged);
+        if (!merged) {
             pb.redirectError(work.resolve("serve-" + UUID.randomUUID() + ".err").toFile());
         }
         return pb.start();
