@@ -5,6 +5,7 @@ import static dev.solvegate.server.engine.Tasks.create;
 import static dev.solvegate.server.engine.Tasks.proxy;
 import static dev.solvegate.server.engine.Tasks.template;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.solvegate.server.support.TestDatabase;
 import dev.solvegate.server.support.TestNode;
@@ -28,10 +29,12 @@ class MetricsTest {
             awaitEnded(n, key, bad, Duration.ofSeconds(5));
             n.post("/createTask", "{}");
 
-            TestNode.Reply r = n.adminAs(null, "GET", "/metrics", null);
-            assertThat(r.status()).isEqualTo(200);
-            assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
-            assertThat(r.raw())
+            TestNode.Reply first = n.adminAs(null, "GET", "/metrics", null);
+            assertThat(first.status()).isEqualTo(200);
+            assertThat(first.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+            // a request is counted when its reply has been written, so the client may see the reply first
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+                            n.adminAs(null, "GET", "/metrics", null).raw())
                     .contains(
                             "solvegate_http_requests_seconds_count{code=\"ok\",method=\"createTask\",status=\"200\"} 2")
                     .contains("solvegate_http_requests_seconds_count{code=\"ERROR_KEY_DOES_NOT_EXIST\","
@@ -44,7 +47,7 @@ class MetricsTest {
                     .contains("solvegate_queue_depth 0")
                     .contains("solvegate_tasks_inflight 0")
                     .contains("solvegate_workers_max 7")
-                    .contains("solvegate_workers_busy 0");
+                    .contains("solvegate_workers_busy 0"));
         }
     }
 }
