@@ -68,7 +68,7 @@ final class ChildNode implements AutoCloseable {
         }
         all.put("SOLVEGATE_PROXY_ALLOW_PRIVATE", "true");
         // several nodes share a PostgreSQL whose max_connections (100) other databases use too
-        all.put("SOLVEGATE_DB_POOL", "12");
+        all.put("SOLVEGATE_DB_POOL", "16");
         all.putAll(env);
         pb.environment().putAll(all);
         pb.redirectErrorStream(true);
