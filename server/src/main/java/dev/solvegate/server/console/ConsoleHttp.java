@@ -46,7 +46,7 @@ final class ConsoleHttp {
         res.header("Content-Security-Policy", CSP);
         res.header("X-Content-Type-Options", "nosniff");
         res.header("X-Frame-Options", "DENY");
-        res.header("Referrer-Policy", "no-referrer");
+        res.header("Referrer-Policy", "same-origin");
         res.header("Cross-Origin-Opener-Policy", "same-origin");
         res.header("Cross-Origin-Resource-Policy", "same-origin");
     }
@@ -109,11 +109,11 @@ final class ConsoleHttp {
         if (origin.isEmpty()) {
             return true;
         }
-        String host = req.headers().first(HeaderNames.HOST).orElse("");
+        var self = req.requestedUri();
         try {
             URI uri = URI.create(origin.get());
-            String authority = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
-            return authority != null && authority.equalsIgnoreCase(host);
+            int port = uri.getPort() < 0 ? ("https".equals(uri.getScheme()) ? 443 : 80) : uri.getPort();
+            return uri.getHost() != null && uri.getHost().equalsIgnoreCase(self.host()) && port == self.port();
         } catch (IllegalArgumentException e) {
             return false;
         }
@@ -121,8 +121,9 @@ final class ConsoleHttp {
 
     /** This listener's address as the browser used it, for the examples a page shows. */
     static String base(ServerRequest req) {
-        String host = req.headers().first(HeaderNames.HOST).orElse("127.0.0.1");
-        return "http://" + (host.matches("[A-Za-z0-9.:\\[\\]-]{1,255}") ? host : "127.0.0.1");
+        var self = req.requestedUri();
+        String host = self.host().contains(":") ? "[" + self.host() + "]" : self.host();
+        return "http://" + (host.matches("[A-Za-z0-9.:\\[\\]-]{1,255}") ? host : "127.0.0.1") + ":" + self.port();
     }
 
     /**
