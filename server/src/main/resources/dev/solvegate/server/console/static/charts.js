@@ -35,7 +35,7 @@
       spending,
       [{}, { label: "spent", stroke: "#0b5cad", fill: "rgba(11,92,173,0.25)", paths: uPlot.paths.bars({ size: [0.7, 40] }) }],
       [xs, days.map((d) => d.spent)],
-      { scales: { x: { time: true } } }
+      { scales: { x: { time: true } }, axes: [{}, { size: 70, values: (u, ticks) => ticks.map((v) => v.toFixed(6)) }] }
     );
   }
 
@@ -101,12 +101,16 @@
       [{}, { label: "p50", stroke: "#0b5cad" }, { label: "p90", stroke: "#7d4e00" }, { label: "p99", stroke: "#a40e26" }],
       [xs, m.map((x) => nul(x.p50Ms)), m.map((x) => nul(x.p90Ms)), m.map((x) => nul(x.p99Ms))]
     );
-    draw(chart("queue"), [{}, { label: "queued", stroke: "#0b5cad", width: 2 }], [samples.t.slice(), samples.queue.slice()]);
+    // the sampled charts show the last 10 minutes, whatever number of samples there is yet
+    const recent = { x: { time: true, range: (u, min, max) => [max - 600, max] } };
+    draw(chart("queue"), [{}, { label: "queued", stroke: "#0b5cad", width: 2 }], [samples.t.slice(), samples.queue.slice()], {
+      scales: recent,
+    });
     draw(
       chart("workers"),
       [{}, { label: "busy %", stroke: "#7d4e00", width: 2 }],
       [samples.t.slice(), samples.workers.slice()],
-      { scales: { y: { range: [0, 100] } } }
+      { scales: { x: recent.x, y: { range: [0, 100] } } }
     );
 
     const body = live.querySelector("[data-minutes]");
