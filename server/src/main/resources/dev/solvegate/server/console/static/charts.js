@@ -98,11 +98,16 @@
     );
     draw(
       chart("times"),
-      [{}, { label: "p50", stroke: "#0b5cad" }, { label: "p90", stroke: "#7d4e00" }, { label: "p99", stroke: "#a40e26" }],
+      [
+        {},
+        { label: "p50", stroke: "#0b5cad", points: { show: true } },
+        { label: "p90", stroke: "#7d4e00", points: { show: true } },
+        { label: "p99", stroke: "#a40e26", points: { show: true } },
+      ],
       [xs, m.map((x) => nul(x.p50Ms)), m.map((x) => nul(x.p90Ms)), m.map((x) => nul(x.p99Ms))]
     );
     // the sampled charts show the last 10 minutes, whatever number of samples there is yet
-    const recent = { x: { time: true, range: (u, min, max) => [max - 600, max] } };
+    const recent = { x: { time: true, range: () => [now - 600, now] } };
     draw(chart("queue"), [{}, { label: "queued", stroke: "#0b5cad", width: 2 }], [samples.t.slice(), samples.queue.slice()], {
       scales: recent,
     });
