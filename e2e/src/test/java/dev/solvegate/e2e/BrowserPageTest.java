@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -45,8 +44,7 @@ class BrowserPageTest {
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void aPersonClicksTheUprightArrowsAndThePageShowsAToken() throws Exception {
-        Path browser = Repo.root().resolve("e2e/browser");
-        requireTools(browser);
+        Path browser = BrowserTools.require(BrowserPageTest.class);
         Path shots = Repo.root().resolve("e2e/target/browser");
         Files.createDirectories(shots);
 
@@ -105,41 +103,6 @@ class BrowserPageTest {
                     .isEqualTo(keys.publicKey().toString());
             assertThat(second.path("valid").asBoolean()).isFalse();
         }
-    }
-
-    private static void requireTools(Path browser) {
-        List<String> missing = new ArrayList<>();
-        if (!Files.isExecutable(Path.of("/usr/bin/chromium"))) {
-            missing.add("/usr/bin/chromium");
-        }
-        if (!onPath("node")) {
-            missing.add("node");
-        }
-        if (!Files.isRegularFile(browser.resolve("node_modules/playwright-core/package.json"))) {
-            missing.add("e2e/browser/node_modules/playwright-core");
-        }
-        if (missing.isEmpty()) {
-            return;
-        }
-        String why = "browser test needs " + String.join(", ", missing) + "; run .ci/browser.sh to install them";
-        if (Repo.ci()) {
-            fail(why + " (CI=true: not skipped)");
-        }
-        System.out.println("NOTICE: SKIPPED " + BrowserPageTest.class.getSimpleName() + ": " + why);
-        Assumptions.abort(why);
-    }
-
-    private static boolean onPath(String command) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, command))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static JsonNode post(String url, String body) throws IOException, InterruptedException {

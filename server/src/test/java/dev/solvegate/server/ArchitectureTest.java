@@ -43,7 +43,11 @@ class ArchitectureTest {
             .layer("engine")
             .definedBy("dev.solvegate.server.engine..")
             .layer("edge")
-            .definedBy("dev.solvegate.server.http..", "dev.solvegate.server.api..", "dev.solvegate.server.admin..")
+            .definedBy(
+                    "dev.solvegate.server.http..",
+                    "dev.solvegate.server.api..",
+                    "dev.solvegate.server.admin..",
+                    "dev.solvegate.server.console..")
             .layer("node")
             .definedBy("dev.solvegate.server.node..")
             .layer("commands")

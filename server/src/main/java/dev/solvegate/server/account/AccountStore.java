@@ -5,6 +5,8 @@ import dev.solvegate.server.core.Json;
 import dev.solvegate.server.limit.Limits;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -50,6 +52,18 @@ public final class AccountStore {
         }
     }
 
+    /**
+     * A key as operators see it: never its secret, only the first characters kept at creation.
+     *
+     * @param prefix the secret's first {@link #PREFIX_LENGTH} characters, or null for keys made before prefixes
+     * @param packageId the key's package, or null for a balance key
+     * @param createdAt epoch ms
+     */
+    public record KeyView(long id, String prefix, Long packageId, boolean revoked, long createdAt) {}
+
+    /** How many characters of a new secret are kept to tell keys apart (24 of its 128 bits). */
+    public static final int PREFIX_LENGTH = 6;
+
     /** A package's editable fields; null means unchanged. */
     public record PackagePatch(
             Boolean paused, Long expiresAt, Integer threads, Integer hourlyQuota, Integer dailyQuota) {}
@@ -72,7 +86,11 @@ public final class AccountStore {
 
     /** The live key with this secret, or empty when unknown or revoked. */
     public Optional<Caller> caller(String secret) {
-        String hash = ApiKeys.hash(secret);
+        return callerByHash(ApiKeys.hash(secret));
+    }
+
+    /** The live key whose secret hashes to {@code hash} ({@link ApiKeys#hash}), or empty when unknown or revoked. */
+    public Optional<Caller> callerByHash(String hash) {
         return jdbi.withHandle(h -> h.createQuery(CALLER_SQL)
                 .bind("hash", hash)
                 .map((rs, ctx) -> {
@@ -106,19 +124,48 @@ public final class AccountStore {
     }
 
     static Optional<AccountView> account(Handle h, long id) {
-        return h.createQuery(
-                        "SELECT id, name, status, balance, held, max_threads, price, in_flight FROM accounts WHERE id = :id")
+        return h.createQuery("SELECT " + ACCOUNT_COLUMNS + " FROM accounts WHERE id = :id")
                 .bind("id", id)
-                .map((rs, ctx) -> new AccountView(
-                        rs.getLong("id"),
-                        rs.getString("name"),
-                        rs.getString("status"),
-                        rs.getLong("balance"),
-                        rs.getLong("held"),
-                        rs.getInt("max_threads"),
-                        rs.getLong("price"),
-                        rs.getInt("in_flight")))
+                .map((rs, ctx) -> accountView(rs))
                 .findOne();
+    }
+
+    private static final String ACCOUNT_COLUMNS = "id, name, status, balance, held, max_threads, price, in_flight";
+
+    private static AccountView accountView(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new AccountView(
+                rs.getLong("id"),
+                rs.getString("name"),
+                rs.getString("status"),
+                rs.getLong("balance"),
+                rs.getLong("held"),
+                rs.getInt("max_threads"),
+                rs.getLong("price"),
+                rs.getInt("in_flight"));
+    }
+
+    /**
+     * Up to {@code limit} accounts, newest first: those whose name contains {@code query} (any case), or whose id
+     * it is; every account when {@code query} is blank.
+     */
+    public List<AccountView> search(String query, int limit) {
+        String q = query == null ? "" : query.strip();
+        String like = "%"
+                + q.toLowerCase(Locale.ROOT)
+                        .replace("\\", "\\\\")
+                        .replace("%", "\\%")
+                        .replace("_", "\\_")
+                + "%";
+        long id = q.matches("\\d{1,18}") ? Long.parseLong(q) : -1;
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + ACCOUNT_COLUMNS + " FROM accounts"
+                        + " WHERE :blank OR id = :id OR LOWER(name) LIKE :like ESCAPE '\\'"
+                        + " ORDER BY id DESC LIMIT :limit")
+                .bind("blank", q.isEmpty())
+                .bind("id", id)
+                .bind("like", like)
+                .bind("limit", limit)
+                .map((rs, ctx) -> accountView(rs))
+                .list());
     }
 
     /** Changes the given fields (null: unchanged); false when there is no such account. */
@@ -158,30 +205,41 @@ public final class AccountStore {
         long now = clock.millis();
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM packages WHERE id = :id")
                 .bind("id", id)
-                .map((rs, ctx) -> {
-                    var use = new Limits.PackageRow(
-                            rs.getInt("threads"),
-                            rs.getInt("hourly_quota"),
-                            rs.getInt("daily_quota"),
-                            rs.getInt("in_flight"),
-                            rs.getLong("hour_index"),
-                            rs.getInt("hour_used"),
-                            rs.getLong("day_index"),
-                            rs.getInt("day_used"));
-                    return new PackageView(
-                            rs.getLong("id"),
-                            rs.getLong("account_id"),
-                            rs.getString("name"),
-                            rs.getInt("threads"),
-                            rs.getInt("hourly_quota"),
-                            use.usedThisHour(now),
-                            rs.getInt("daily_quota"),
-                            use.usedToday(now),
-                            rs.getLong("expires_at"),
-                            rs.getBoolean("paused"),
-                            rs.getInt("in_flight"));
-                })
+                .map((rs, ctx) -> packageView(rs, now))
                 .findOne());
+    }
+
+    /** An account's packages, oldest first. */
+    public List<PackageView> packages(long accountId) {
+        long now = clock.millis();
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM packages WHERE account_id = :account ORDER BY id")
+                .bind("account", accountId)
+                .map((rs, ctx) -> packageView(rs, now))
+                .list());
+    }
+
+    private static PackageView packageView(java.sql.ResultSet rs, long now) throws java.sql.SQLException {
+        var use = new Limits.PackageRow(
+                rs.getInt("threads"),
+                rs.getInt("hourly_quota"),
+                rs.getInt("daily_quota"),
+                rs.getInt("in_flight"),
+                rs.getLong("hour_index"),
+                rs.getInt("hour_used"),
+                rs.getLong("day_index"),
+                rs.getInt("day_used"));
+        return new PackageView(
+                rs.getLong("id"),
+                rs.getLong("account_id"),
+                rs.getString("name"),
+                rs.getInt("threads"),
+                rs.getInt("hourly_quota"),
+                use.usedThisHour(now),
+                rs.getInt("daily_quota"),
+                use.usedToday(now),
+                rs.getLong("expires_at"),
+                rs.getBoolean("paused"),
+                rs.getInt("in_flight"));
     }
 
     /** Changes the given fields; false when there is no such package. */
@@ -202,17 +260,41 @@ public final class AccountStore {
                 == 1);
     }
 
-    /** A new key for the account: returns its id; the secret is the caller's to show once. */
+    /**
+     * A new key for the account: returns its id; the secret is the caller's to show once. Only its hash and its
+     * first {@link #PREFIX_LENGTH} characters are kept.
+     */
     public long createKey(long accountId, Long packageId, String secret) {
-        return jdbi.withHandle(h -> h.createUpdate(
-                        "INSERT INTO api_keys (account_id, package_id, key_hash, created_at) VALUES (:account, :pkg, :hash, :now)")
+        return jdbi.withHandle(h -> h.createUpdate("""
+                INSERT INTO api_keys (account_id, package_id, key_hash, key_prefix, created_at)
+                VALUES (:account, :pkg, :hash, :prefix, :now)
+                """)
                 .bind("account", accountId)
                 .bind("pkg", packageId)
                 .bind("hash", ApiKeys.hash(secret))
+                .bind("prefix", secret.substring(0, Math.min(PREFIX_LENGTH, secret.length())))
                 .bind("now", clock.millis())
                 .executeAndReturnGeneratedKeys("id")
                 .mapTo(Long.class)
                 .one());
+    }
+
+    /** An account's keys, newest first. */
+    public List<KeyView> keys(long accountId) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT id, key_prefix, package_id, revoked, created_at FROM api_keys WHERE account_id = :account ORDER BY id DESC")
+                .bind("account", accountId)
+                .map((rs, ctx) -> {
+                    long pkg = rs.getLong("package_id");
+                    Long packageId = rs.wasNull() ? null : pkg;
+                    return new KeyView(
+                            rs.getLong("id"),
+                            rs.getString("key_prefix"),
+                            packageId,
+                            rs.getBoolean("revoked"),
+                            rs.getLong("created_at"));
+                })
+                .list());
     }
 
     /** Revokes a key; false when there is no such key. */

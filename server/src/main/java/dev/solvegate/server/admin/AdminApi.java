@@ -272,7 +272,7 @@ public final class AdminApi {
         send(res, 200, Json.MAPPER.createObjectNode().put("acceptingTasks", accepting));
     }
 
-    private static ObjectNode accountJson(AccountView a) {
+    static ObjectNode accountJson(AccountView a) {
         return Json.MAPPER
                 .createObjectNode()
                 .put("id", a.id())
@@ -285,13 +285,13 @@ public final class AdminApi {
                 .put("inFlight", a.inFlight());
     }
 
-    private static ObjectNode packageJson(PackageView p) {
+    static ObjectNode packageJson(PackageView p) {
         ObjectNode out = Json.MAPPER.createObjectNode().put("id", p.id()).put("accountId", p.accountId());
         out.setAll(p.state());
         return out.put("inFlight", p.inFlight());
     }
 
-    private static ObjectNode templateJson(TemplateStore.Template t) {
+    static ObjectNode templateJson(TemplateStore.Template t) {
         ObjectNode out =
                 Json.MAPPER.createObjectNode().put("publicKey", t.publicKey()).put("solver", t.solver());
         try {
@@ -331,7 +331,7 @@ public final class AdminApi {
         return new Fields(node);
     }
 
-    private static long pathId(ServerRequest req, String name) {
+    static long pathId(ServerRequest req, String name) {
         String text = req.path().pathParameters().get(name);
         if (!text.matches("\\d{1,18}") || Long.parseLong(text) <= 0) {
             throw new BadInput(name, name + " must be a positive integer: " + text);
@@ -347,7 +347,7 @@ public final class AdminApi {
         return key;
     }
 
-    private static void notFound(ServerResponse res, String what, Object id) {
+    static void notFound(ServerResponse res, String what, Object id) {
         send(res, 404, error(what + " not found: " + id));
     }
 

@@ -22,11 +22,55 @@ public final class AdminRouting {
 
     private AdminRouting() {}
 
+    /**
+     * The operator console's sign-in as a second way into {@code /admin/…}, for the console's own scripts: a
+     * request without an {@code Authorization} header is let in when it carries a live console session and
+     * that session's CSRF token.
+     */
+    public interface ConsoleSessions {
+
+        /** How a request stands with the console. */
+        enum Verdict {
+            /** No console session: the bearer token decides. */
+            NONE,
+            /** A live session and its CSRF token. */
+            SIGNED_IN,
+            /** A live session without its CSRF token: refused (403), so another site cannot act with it. */
+            FORGED
+        }
+
+        Verdict verdict(ServerRequest req);
+
+        /** Adds the console's own routes ({@code /console/…}). */
+        void routes(HttpRouting.Builder r);
+    }
+
     /** The admin listener's routes, guarded by {@code token}. */
     public static void routing(HttpRouting.Builder r, AdminApi api, String token, Metrics metrics, Database db) {
+        routing(r, api, null, token, metrics, db, null);
+    }
+
+    /**
+     * The admin listener's routes, guarded by {@code token} or a console session, with the read routes of
+     * {@code reads} and the console's pages (either may be null: left out).
+     */
+    public static void routing(
+            HttpRouting.Builder r,
+            AdminApi api,
+            AdminReads reads,
+            String token,
+            Metrics metrics,
+            Database db,
+            ConsoleSessions console) {
         byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
-        r.any("/admin/*", (req, res) -> authenticate(req, res, expected));
+        r.any("/admin/*", (req, res) -> authenticate(req, res, expected, console));
+        if (reads != null) {
+            reads.routes(r);
+        }
         api.routes(r);
+        if (console != null) {
+            console.routes(r);
+        }
         Http.probes(r, db);
         r.get("/metrics", (req, res) -> {
             res.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
@@ -46,7 +90,20 @@ public final class AdminRouting {
     }
 
     /** Compares in constant time, so the token cannot be guessed byte by byte from reply times. */
-    private static void authenticate(ServerRequest req, ServerResponse res, byte[] expected) {
+    private static void authenticate(ServerRequest req, ServerResponse res, byte[] expected, ConsoleSessions console) {
+        if (console != null && !req.headers().contains(HeaderNames.AUTHORIZATION)) {
+            switch (console.verdict(req)) {
+                case SIGNED_IN -> {
+                    res.next();
+                    return;
+                }
+                case FORGED -> {
+                    Http.json(res, 403, error("console session without its CSRF token (X-CSRF-Token)"));
+                    return;
+                }
+                case NONE -> {}
+            }
+        }
         byte[] given = req.headers().first(HeaderNames.AUTHORIZATION).orElse("").getBytes(StandardCharsets.UTF_8);
         if (!MessageDigest.isEqual(given, expected)) {
             res.header("WWW-Authenticate", "Bearer");

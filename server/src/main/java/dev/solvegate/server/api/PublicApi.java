@@ -217,7 +217,7 @@ public final class PublicApi {
     }
 
     /** The body as a JSON object, or {@code ERROR_MISSING_REQUEST_DATA} saying what is wrong with it. */
-    private static Checked<JsonNode> object(ServerRequest req) {
+    static Checked<JsonNode> object(ServerRequest req) {
         return switch (Bodies.read(req)) {
             case Bodies.Body.Empty() -> Checked.refused(ErrorCode.ERROR_MISSING_REQUEST_DATA);
             case Bodies.Body.NotJson() ->
@@ -230,7 +230,7 @@ public final class PublicApi {
     }
 
     /** The body's {@code clientKey} (or {@code ClientKey}), or null when missing, not a string, empty or too long. */
-    private static String clientKey(JsonNode body) {
+    static String clientKey(JsonNode body) {
         JsonNode key = body.has("clientKey") ? body.get("clientKey") : body.get("ClientKey");
         if (key == null
                 || !key.isTextual()

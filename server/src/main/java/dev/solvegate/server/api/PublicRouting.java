@@ -10,6 +10,7 @@ import dev.solvegate.server.store.DatabaseFaults;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.function.Consumer;
 
 /**
  * The public listener's routing: request metrics, the API methods, the probes, an answer for unknown paths,
@@ -22,8 +23,29 @@ public final class PublicRouting {
     private PublicRouting() {}
 
     public static void routing(HttpRouting.Builder r, PublicApi api, Replies replies, Metrics metrics, Database db) {
+        routing(r, api, null, replies, metrics, db, null);
+    }
+
+    /**
+     * The public routes, with an account's reads ({@code getTasks}, {@code getSpending}) and the customer
+     * console's pages ({@code /console/…}); either may be null: left out.
+     */
+    public static void routing(
+            HttpRouting.Builder r,
+            PublicApi api,
+            CustomerReads reads,
+            Replies replies,
+            Metrics metrics,
+            Database db,
+            Consumer<HttpRouting.Builder> console) {
         r.addFilter(new RequestMetrics(metrics));
         api.routing(r);
+        if (reads != null) {
+            reads.routing(r);
+        }
+        if (console != null) {
+            console.accept(r);
+        }
         Http.probes(r, db);
         r.any((req, res) -> replies.refuse(
                 res,

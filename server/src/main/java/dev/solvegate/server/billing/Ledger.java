@@ -1,5 +1,9 @@
 package dev.solvegate.server.billing;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -31,6 +35,21 @@ public final class Ledger {
         /** A credit that would take the balance past the largest amount the ledger holds. */
         record Overflow() implements Credit {}
     }
+
+    /**
+     * One ledger row. @param amount micro-units, negative for a debit or a charge @param kind {@code credit},
+     * {@code debit} or {@code charge} @param taskId the charged task, or null @param createdAt epoch ms
+     */
+    public record Entry(long id, long amount, String kind, String reason, Long taskId, long createdAt) {}
+
+    /**
+     * One UTC day of an account's ledger. @param day days since the epoch (UTC) @param charged micro-units
+     * charged for ready tasks, positive @param charges how many tasks were charged @param credited credits less
+     * debits, micro-units
+     */
+    public record Day(long day, long charged, long charges, long credited) {}
+
+    private static final long DAY_MS = 86_400_000L;
 
     /** The admission's hold, public so that the storage benchmark runs this very text. */
     public static final String HOLD = "UPDATE accounts SET held = held + :hold WHERE id = :account";
@@ -127,5 +146,62 @@ public final class Ledger {
                 .bind("id", accountId)
                 .mapTo(Long.class)
                 .one());
+    }
+
+    /** Up to {@code limit} of an account's ledger rows, newest first. */
+    public static List<Entry> entries(Jdbi jdbi, long accountId, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                SELECT id, amount, kind, reason, task_id, created_at FROM ledger WHERE account_id = :id
+                ORDER BY created_at DESC, id DESC LIMIT :limit
+                """)
+                .bind("id", accountId)
+                .bind("limit", limit)
+                .map((rs, ctx) -> {
+                    long task = rs.getLong("task_id");
+                    Long taskId = rs.wasNull() ? null : task;
+                    return new Entry(
+                            rs.getLong("id"),
+                            rs.getLong("amount"),
+                            rs.getString("kind"),
+                            rs.getString("reason"),
+                            taskId,
+                            rs.getLong("created_at"));
+                })
+                .list());
+    }
+
+    /**
+     * An account's ledger summed per UTC day for the {@code days} days up to and including the day of
+     * {@code now}, oldest first, one entry per day (zeros where nothing happened).
+     */
+    public static List<Day> perDay(Jdbi jdbi, long accountId, int days, long now) {
+        long today = Math.floorDiv(now, DAY_MS);
+        long first = today - days + 1;
+        Map<Long, long[]> sums = new HashMap<>();
+        jdbi.useHandle(h -> h.createQuery("""
+                SELECT created_at / 86400000 AS day_index, kind, SUM(amount) AS total, COUNT(*) AS n FROM ledger
+                WHERE account_id = :id AND created_at >= :from AND created_at < :to
+                GROUP BY created_at / 86400000, kind
+                """)
+                .bind("id", accountId)
+                .bind("from", first * DAY_MS)
+                .bind("to", (today + 1) * DAY_MS)
+                .map((rs, ctx) -> {
+                    long[] day = sums.computeIfAbsent(rs.getLong("day_index"), d -> new long[3]);
+                    if ("charge".equals(rs.getString("kind"))) {
+                        day[0] -= rs.getLong("total");
+                        day[1] += rs.getLong("n");
+                    } else {
+                        day[2] += rs.getLong("total");
+                    }
+                    return day;
+                })
+                .list());
+        List<Day> out = new ArrayList<>(days);
+        for (long d = first; d <= today; d++) {
+            long[] v = sums.getOrDefault(d, new long[3]);
+            out.add(new Day(d, v[0], v[1], v[2]));
+        }
+        return out;
     }
 }

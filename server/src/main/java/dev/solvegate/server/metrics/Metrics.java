@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
@@ -27,6 +28,35 @@ public final class Metrics {
             .publishPercentileHistogram()
             .maximumExpectedValue(Duration.ofMinutes(5))
             .register(registry);
+
+    private final Clock clock;
+    private final Minutes minutes = new Minutes();
+    private volatile IntSupplier busyWorkers = () -> 0;
+    private volatile int maxWorkers;
+
+    public Metrics() {
+        this(Clock.systemUTC());
+    }
+
+    /** @param clock when tasks end, for {@link #minutes} */
+    public Metrics(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** This node's ended tasks per minute (the operator console's live view). */
+    public Minutes minutes() {
+        return minutes;
+    }
+
+    /** Solves running on this node now (0 before the engine registered its gauges). */
+    public int workersBusy() {
+        return busyWorkers.getAsInt();
+    }
+
+    /** {@code SOLVEGATE_WORKERS} (0 before the engine registered its gauges). */
+    public int workersMax() {
+        return maxWorkers;
+    }
 
     /** Records one public API request: {@code method} is the API method (or {@code other}), {@code status} HTTP. */
     public void request(String method, int status, String answer, long nanos) {
@@ -83,10 +113,13 @@ public final class Metrics {
                 .maximumExpectedValue(Duration.ofMinutes(10))
                 .register(registry)
                 .record(Math.max(0, millis), TimeUnit.MILLISECONDS);
+        minutes.record(clock.millis(), code, millis);
     }
 
     /** Registers the engine's gauges: busy workers, utilisation, queue depth and in-flight tasks (all nodes). */
     public void engineGauges(IntSupplier busy, int workers, LongSupplier queued, LongSupplier inFlight) {
+        this.busyWorkers = busy;
+        this.maxWorkers = workers;
         Gauge.builder("solvegate.workers.busy", busy::getAsInt)
                 .description("solves running on this node")
                 .register(registry);

@@ -19,7 +19,8 @@ public final class RequestMetrics implements Filter {
     /** The current request's answer, written by the reply and read here; bound only inside {@link #filter}. */
     private static final ScopedValue<String[]> ANSWER = ScopedValue.newInstance();
 
-    private static final Set<String> METHODS = Set.of("createTask", "getTaskResult", "getBalance", "healthz", "readyz");
+    private static final Set<String> METHODS =
+            Set.of("createTask", "getTaskResult", "getBalance", "getTasks", "getSpending", "healthz", "readyz");
 
     private final Metrics metrics;
 

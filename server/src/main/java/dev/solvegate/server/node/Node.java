@@ -3,12 +3,16 @@ package dev.solvegate.server.node;
 import dev.solvegate.proxy.AddressGuard;
 import dev.solvegate.server.account.AccountStore;
 import dev.solvegate.server.admin.AdminApi;
+import dev.solvegate.server.admin.AdminReads;
 import dev.solvegate.server.admin.AdminRouting;
 import dev.solvegate.server.admin.AdminToken;
+import dev.solvegate.server.api.CustomerReads;
 import dev.solvegate.server.api.PublicApi;
 import dev.solvegate.server.api.PublicRouting;
 import dev.solvegate.server.api.Replies;
 import dev.solvegate.server.config.Config;
+import dev.solvegate.server.console.CustomerConsole;
+import dev.solvegate.server.console.OperatorConsole;
 import dev.solvegate.server.engine.Engine;
 import dev.solvegate.server.intake.Intake;
 import dev.solvegate.server.metrics.Metrics;
@@ -79,10 +83,11 @@ public final class Node implements AutoCloseable {
             var accounts = new AccountStore(db.jdbi(), clock);
             var templates = new TemplateStore(db.jdbi(), clock);
             var intake = new Intake(db.jdbi());
-            var metrics = new Metrics();
+            var metrics = new Metrics(clock);
             solvers.all()
                     .forEach(s ->
                             metrics.solver(s.id(), s.jar(), s.version(), s.spi().toString()));
+            var tasks = new TaskStore(db.jdbi(), clock, config.taskTimeout(), config.resultTtl());
             Engine engine = Engine.create(db, config, solvers, metrics, clock);
             if (withPublicApi) {
                 var replies = new Replies(config.errorStatusAlways200());
@@ -90,24 +95,30 @@ public final class Node implements AutoCloseable {
                         intake,
                         accounts,
                         templates,
-                        new TaskStore(db.jdbi(), clock, config.taskTimeout(), config.resultTtl()),
+                        tasks,
                         solvers,
                         new AddressGuard(config.proxyAllowPrivate()),
                         replies,
                         clock,
                         id -> engine.wake()));
+                var customer = new CustomerReads(accounts, tasks, db.jdbi(), replies, clock);
+                var customerConsole = new CustomerConsole(customer, clock);
                 publicServer = listen(
                         "SOLVEGATE_PORT",
                         "0.0.0.0",
                         config.port(),
-                        r -> PublicRouting.routing(r, api, replies, metrics, db));
+                        r -> PublicRouting.routing(r, api, customer, replies, metrics, db, customerConsole::routes));
             }
             var admin = new AdminApi(accounts, templates, intake, solvers, db.jdbi(), clock, config.priceMicros());
+            var reads = new AdminReads(accounts, templates, tasks, intake, metrics, db.jdbi(), clock);
+            var operatorConsole = new OperatorConsole(
+                    new OperatorConsole.Deps(accounts, templates, tasks, intake, solvers, db.jdbi(), clock),
+                    token.token());
             WebServer adminServer = listen(
                     "SOLVEGATE_ADMIN_PORT",
                     config.adminBind(),
                     config.adminPort(),
-                    r -> AdminRouting.routing(r, admin, token.token(), metrics, db));
+                    r -> AdminRouting.routing(r, admin, reads, token.token(), metrics, db, operatorConsole));
             engine.start();
             if (token.generated()) {
                 AdminToken.keep(config, token.token());

@@ -11,6 +11,7 @@ import dev.solvegate.server.store.Transactions;
 import dev.solvegate.server.template.TemplateStore.Template;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -108,6 +109,12 @@ public final class TaskStore {
         long now = clock.millis();
         return jdbi.withHandle(h -> Tasks.resultForKey(h, keyHash, id))
                 .map(r -> new Tasks.KeyedResult(r.suspended(), r.task().filter(t -> retained(t, now))));
+    }
+
+    /** Up to {@code limit} of an account's tasks whose results are still kept, newest first. */
+    public List<Tasks.Recent> recent(long accountId, int limit) {
+        long endedAfter = clock.millis() - resultTtl.toMillis();
+        return jdbi.withHandle(h -> Tasks.recent(h, accountId, endedAfter, limit));
     }
 
     private boolean retained(TaskView t, long now) {

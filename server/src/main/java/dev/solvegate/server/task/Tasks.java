@@ -80,6 +80,26 @@ public final class Tasks {
     /** What getTaskResult needs, read with the key. @param suspended whether the key's account is suspended */
     public record KeyedResult(boolean suspended, Optional<TaskView> task) {}
 
+    /**
+     * A task as an account's task list shows it (getTasks, the consoles); never its request, proxy or token.
+     *
+     * @param cost micro-units charged, only when ready (0 for a package key)
+     * @param createdAt acceptance, epoch ms
+     * @param endedAt the end, epoch ms; null while in flight
+     * @param errorCode a catalogue code name, only when failed
+     */
+    public record Recent(
+            long id,
+            long keyId,
+            String status,
+            String solver,
+            Long cost,
+            long createdAt,
+            Long endedAt,
+            int solveCount,
+            String errorCode,
+            String errorDescription) {}
+
     private static final String VIEW_COLUMNS =
             "t.id, t.status, t.token, t.cost, t.client_ip, t.created_at, t.ended_at, t.solve_count, t.error_code,"
                     + " t.error_description";
@@ -305,6 +325,39 @@ public final class Tasks {
                     return new KeyedResult(suspended, rs.wasNull() ? Optional.empty() : Optional.of(view(rs)));
                 })
                 .findOne();
+    }
+
+    /**
+     * Up to {@code limit} of account {@code accountId}'s tasks, newest first: those in flight, and those ended
+     * after {@code endedAfter} (the results getTaskResult still shows).
+     */
+    public static List<Recent> recent(Handle h, long accountId, long endedAfter, int limit) {
+        return h.createQuery("""
+              SELECT id, key_id, status, solver, cost, created_at, ended_at, solve_count, error_code, error_description
+              FROM tasks WHERE account_id = :account AND (ended_at IS NULL OR ended_at > :after)
+              ORDER BY created_at DESC, id DESC LIMIT :limit
+              """)
+                .bind("account", accountId)
+                .bind("after", endedAfter)
+                .bind("limit", limit)
+                .map((rs, ctx) -> {
+                    long ended = rs.getLong("ended_at");
+                    Long endedAt = rs.wasNull() ? null : ended;
+                    long cost = rs.getLong("cost");
+                    Long costOrNull = rs.wasNull() ? null : cost;
+                    return new Recent(
+                            rs.getLong("id"),
+                            rs.getLong("key_id"),
+                            rs.getString("status"),
+                            rs.getString("solver"),
+                            costOrNull,
+                            rs.getLong("created_at"),
+                            endedAt,
+                            rs.getInt("solve_count"),
+                            rs.getString("error_code"),
+                            rs.getString("error_description"));
+                })
+                .list();
     }
 
     private static TaskView view(ResultSet rs) throws SQLException {

@@ -1,6 +1,7 @@
 package dev.solvegate.server.template;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
@@ -31,6 +32,14 @@ public final class TemplateStore {
                         .bind("k", publicKey)
                         .map((rs, ctx) -> new Template(rs.getString(1), rs.getString(2), rs.getString(3)))
                         .findOne());
+    }
+
+    /** Every template, by public key. */
+    public List<Template> list() {
+        return jdbi.withHandle(
+                h -> h.createQuery("SELECT public_key, solver, settings FROM templates ORDER BY public_key")
+                        .map((rs, ctx) -> new Template(rs.getString(1), rs.getString(2), rs.getString(3)))
+                        .list());
     }
 
     /** Creates or replaces the template of {@code t.publicKey()}. */
