@@ -4,6 +4,7 @@ import dev.solvegate.server.admin.AdminToken;
 import dev.solvegate.server.cli.AdminCommand;
 import dev.solvegate.server.config.Config;
 import dev.solvegate.server.node.Node;
+import dev.solvegate.server.logging.Logs;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -25,6 +26,12 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
+        try {
+            Logs.configure(System.getenv()); // first: before any library logs
+        } catch (Logs.Invalid e) {
+            System.err.println("solvegate: bad configuration: " + e.getMessage());
+            System.exit(2);
+        }
         System.setProperty("java.awt.headless", "true");
         int code = new CommandLine(new Main())
                 .setCaseInsensitiveEnumValuesAllowed(true)
