@@ -18,6 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
@@ -27,7 +28,15 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "admin",
         description = "Operate a running node through its admin API.",
+        scope = ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
+        footerHeading = "%nEnvironment variables (all optional):%n",
+        footer = {"""
+              SOLVEGATE_ADMIN_PORT   8081    the node's admin API, on 127.0.0.1 (--url for another address)
+              SOLVEGATE_ADMIN_TOKEN  none    the admin token (--token); else the one in <data>/admin-token
+              SOLVEGATE_DATA_DIR     ./data  the node's data folder, relative to the current folder
+              SOLVEGATE_LOG_FORMAT   text    text or json, for log records on stderr\
+            """, "%n--url and --token go before the command: ./solvegate admin --token TOKEN account show 1"},
         subcommands = {
             AdminCommand.Account.class,
             AdminCommand.Credit.class,
@@ -193,7 +202,10 @@ public final class AdminCommand {
         @ParentCommand
         AdminCommand admin;
 
-        @Parameters(index = "0", paramLabel = "ACCOUNT")
+        @Parameters(
+                index = "0",
+                paramLabel = "ACCOUNT",
+                description = "The account's id, as `account create` printed it.")
         long account;
 
         @Parameters(index = "1", paramLabel = "AMOUNT", description = "Decimal, e.g. 10 or -0.5.")
@@ -224,7 +236,7 @@ public final class AdminCommand {
             @ParentCommand
             Pkg parent;
 
-            @Parameters(paramLabel = "ACCOUNT")
+            @Parameters(paramLabel = "ACCOUNT", description = "The account's id, as `account create` printed it.")
             long account;
 
             @Option(names = "--name", required = true)
@@ -311,7 +323,7 @@ public final class AdminCommand {
             @ParentCommand
             Key parent;
 
-            @Parameters(paramLabel = "ACCOUNT")
+            @Parameters(paramLabel = "ACCOUNT", description = "The account's id, as `account create` printed it.")
             long account;
 
             @Option(names = "--package", description = "Bind the key to this package (else a balance key).")
