@@ -58,14 +58,22 @@ public final class AdminCommand {
     @Spec
     CommandSpec spec;
 
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Built on first use: creating an HttpClient sets up TLS, a visible part of a {@code --help}'s start-up. */
+    private static final class Http {
+        static final HttpClient CLIENT =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
 
     int call(String method, String path, ObjectNode body) throws IOException, InterruptedException {
         String base = url != null ? url : "http://127.0.0.1:" + envOr("SOLVEGATE_ADMIN_PORT", "8081");
+        Token t = token();
+        if (t.value().isEmpty()) {
+            spec.commandLine().getErr().println("solvegate admin: no admin token: " + t.source() + "." + TOKEN_HELP);
+            return 1;
+        }
         HttpRequest request = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + path))
                 .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + token())
+                .header("Authorization", "Bearer " + t.value())
                 .header("Content-Type", "application/json")
                 .method(
                         method,
@@ -75,7 +83,7 @@ public final class AdminCommand {
                 .build();
         HttpResponse<String> response;
         try {
-            response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            response = Http.CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             spec.commandLine().getErr().println("solvegate admin: cannot reach " + base + ": " + e);
             return 1;
@@ -90,19 +98,39 @@ public final class AdminCommand {
         }
         (ok ? spec.commandLine().getOut() : spec.commandLine().getErr())
                 .println(ok ? text : "HTTP " + response.statusCode() + ": " + text);
+        if (response.statusCode() == 401) {
+            spec.commandLine()
+                    .getErr()
+                    .println("solvegate admin: " + base + " refused the admin token " + t.source() + "." + TOKEN_HELP);
+        }
         return ok ? 0 : 1;
     }
 
-    private String token() throws IOException {
+    private static final String TOKEN_HELP =
+            "\n  A node keeps its token in <its data folder>/admin-token (and prints it at its first start):"
+                    + " run this in the folder the node runs in, or set SOLVEGATE_DATA_DIR to the node's data folder,"
+                    + " or SOLVEGATE_ADMIN_TOKEN (or --token) to its token.";
+
+    /** The token to send, and where it came from, in words for a refusal. */
+    private record Token(String value, String source) {}
+
+    private Token token() throws IOException {
         if (token != null) {
-            return token;
+            return new Token(token, "given with --token");
         }
         String env = System.getenv("SOLVEGATE_ADMIN_TOKEN");
         if (env != null && !env.isBlank()) {
-            return env.strip();
+            return new Token(env.strip(), "from SOLVEGATE_ADMIN_TOKEN");
         }
-        Path file = AdminToken.file(Path.of(envOr("SOLVEGATE_DATA_DIR", "data")));
-        return Files.exists(file) ? Files.readString(file).strip() : "";
+        String dataDir = envOr("SOLVEGATE_DATA_DIR", null);
+        Path file = AdminToken.file(Path.of(dataDir == null ? "data" : dataDir))
+                .toAbsolutePath()
+                .normalize();
+        String folder = dataDir == null ? "SOLVEGATE_DATA_DIR is not set, so ./data" : "SOLVEGATE_DATA_DIR=" + dataDir;
+        if (!Files.exists(file)) {
+            return new Token("", "SOLVEGATE_ADMIN_TOKEN is not set and " + file + " does not exist (" + folder + ")");
+        }
+        return new Token(Files.readString(file).strip(), "read from " + file + " (" + folder + ")");
     }
 
     private static String envOr(String name, String fallback) {
