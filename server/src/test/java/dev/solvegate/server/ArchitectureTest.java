@@ -24,7 +24,7 @@ class ArchitectureTest {
     static final ArchRule layersPointDown = layeredArchitecture()
             .consideringOnlyDependenciesInLayers()
             .layer("core")
-            .definedBy("dev.solvegate.server.core..")
+            .definedBy("dev.solvegate.server.core..", "dev.solvegate.server.logging..")
             .layer("config")
             .definedBy("dev.solvegate.server.config..")
             .layer("store")

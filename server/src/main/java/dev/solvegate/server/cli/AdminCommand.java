@@ -18,6 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
@@ -27,7 +28,15 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "admin",
         description = "Operate a running node through its admin API.",
+        scope = ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
+        footerHeading = "%nEnvironment variables (all optional):%n",
+        footer = {"""
+              SOLVEGATE_ADMIN_PORT   8081    the node's admin API, on 127.0.0.1 (--url for another address)
+              SOLVEGATE_ADMIN_TOKEN  none    the admin token (--token); else the one in <data>/admin-token
+              SOLVEGATE_DATA_DIR     ./data  the node's data folder, relative to the current folder
+              SOLVEGATE_LOG_FORMAT   text    text or json, for log records on stderr\
+            """, "%n--url and --token go before the command: ./solvegate admin --token TOKEN account show 1"},
         subcommands = {
             AdminCommand.Account.class,
             AdminCommand.Credit.class,
@@ -49,14 +58,22 @@ public final class AdminCommand {
     @Spec
     CommandSpec spec;
 
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Built on first use: creating an HttpClient sets up TLS, a visible part of a {@code --help}'s start-up. */
+    private static final class Http {
+        static final HttpClient CLIENT =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
 
     int call(String method, String path, ObjectNode body) throws IOException, InterruptedException {
         String base = url != null ? url : "http://127.0.0.1:" + envOr("SOLVEGATE_ADMIN_PORT", "8081");
+        Token t = token();
+        if (t.value().isEmpty()) {
+            spec.commandLine().getErr().println("solvegate admin: no admin token: " + t.source() + "." + TOKEN_HELP);
+            return 1;
+        }
         HttpRequest request = HttpRequest.newBuilder(URI.create(base.replaceAll("/+$", "") + path))
                 .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + token())
+                .header("Authorization", "Bearer " + t.value())
                 .header("Content-Type", "application/json")
                 .method(
                         method,
@@ -66,7 +83,7 @@ public final class AdminCommand {
                 .build();
         HttpResponse<String> response;
         try {
-            response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            response = Http.CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             spec.commandLine().getErr().println("solvegate admin: cannot reach " + base + ": " + e);
             return 1;
@@ -81,19 +98,39 @@ public final class AdminCommand {
         }
         (ok ? spec.commandLine().getOut() : spec.commandLine().getErr())
                 .println(ok ? text : "HTTP " + response.statusCode() + ": " + text);
+        if (response.statusCode() == 401) {
+            spec.commandLine()
+                    .getErr()
+                    .println("solvegate admin: " + base + " refused the admin token " + t.source() + "." + TOKEN_HELP);
+        }
         return ok ? 0 : 1;
     }
 
-    private String token() throws IOException {
+    private static final String TOKEN_HELP =
+            "\n  A node keeps its token in <its data folder>/admin-token (and prints it at its first start):"
+                    + " run this in the folder the node runs in, or set SOLVEGATE_DATA_DIR to the node's data folder,"
+                    + " or SOLVEGATE_ADMIN_TOKEN (or --token) to its token.";
+
+    /** The token to send, and where it came from, in words for a refusal. */
+    private record Token(String value, String source) {}
+
+    private Token token() throws IOException {
         if (token != null) {
-            return token;
+            return new Token(token, "given with --token");
         }
         String env = System.getenv("SOLVEGATE_ADMIN_TOKEN");
         if (env != null && !env.isBlank()) {
-            return env.strip();
+            return new Token(env.strip(), "from SOLVEGATE_ADMIN_TOKEN");
         }
-        Path file = AdminToken.file(Path.of(envOr("SOLVEGATE_DATA_DIR", "data")));
-        return Files.exists(file) ? Files.readString(file).strip() : "";
+        String dataDir = envOr("SOLVEGATE_DATA_DIR", null);
+        Path file = AdminToken.file(Path.of(dataDir == null ? "data" : dataDir))
+                .toAbsolutePath()
+                .normalize();
+        String folder = dataDir == null ? "SOLVEGATE_DATA_DIR is not set, so ./data" : "SOLVEGATE_DATA_DIR=" + dataDir;
+        if (!Files.exists(file)) {
+            return new Token("", "SOLVEGATE_ADMIN_TOKEN is not set and " + file + " does not exist (" + folder + ")");
+        }
+        return new Token(Files.readString(file).strip(), "read from " + file + " (" + folder + ")");
     }
 
     private static String envOr(String name, String fallback) {
@@ -193,7 +230,10 @@ public final class AdminCommand {
         @ParentCommand
         AdminCommand admin;
 
-        @Parameters(index = "0", paramLabel = "ACCOUNT")
+        @Parameters(
+                index = "0",
+                paramLabel = "ACCOUNT",
+                description = "The account's id, as `account create` printed it.")
         long account;
 
         @Parameters(index = "1", paramLabel = "AMOUNT", description = "Decimal, e.g. 10 or -0.5.")
@@ -224,7 +264,7 @@ public final class AdminCommand {
             @ParentCommand
             Pkg parent;
 
-            @Parameters(paramLabel = "ACCOUNT")
+            @Parameters(paramLabel = "ACCOUNT", description = "The account's id, as `account create` printed it.")
             long account;
 
             @Option(names = "--name", required = true)
@@ -311,7 +351,7 @@ public final class AdminCommand {
             @ParentCommand
             Key parent;
 
-            @Parameters(paramLabel = "ACCOUNT")
+            @Parameters(paramLabel = "ACCOUNT", description = "The account's id, as `account create` printed it.")
             long account;
 
             @Option(names = "--package", description = "Bind the key to this package (else a balance key).")

@@ -28,7 +28,8 @@ import java.util.UUID;
  * addresses allowed) plus the reference puzzle site, a local authenticating proxy that tunnels only to that
  * site, a demo account with credit, the {@code puzzle} template and one {@code test} template per outcome.
  *
- * <p>Reruns over the same data folder reuse what {@code <data>/demo.json} holds: the site's keys, the template
+ * <p>Its data folder is {@value #DATA_DIR} unless {@code SOLVEGATE_DATA_DIR} is set, so that the README's first steps
+ * with {@code serve} (on {@code ./data}) never act on the demo's account. Reruns over the same data folder reuse what {@code <data>/demo.json} holds: the site's keys, the template
  * public keys, the proxy password and the client key while it has balance left; ports and the templates'
  * settings are refreshed. See docs/PUZZLE.md, "The demo".
  *
@@ -39,6 +40,9 @@ final class Demo implements AutoCloseable {
     static final List<String> OUTCOMES =
             List.of("token", "unsolvable", "processing-image", "fingerprint-unavailable", "exception", "hang");
     static final String PROXY_USER = "demo";
+    /** The demo's data folder when SOLVEGATE_DATA_DIR is not set. */
+    static final String DATA_DIR = "data/demo";
+
     static final int PROXY_MAX_CONNECTIONS = 256;
 
     /** A demo-only setting with a bad value; the message names the variable. */
@@ -69,6 +73,10 @@ final class Demo implements AutoCloseable {
     static Demo start(Map<String, String> env, Clock clock) throws IOException, InterruptedException {
         Map<String, String> withPrivate = new HashMap<>(env);
         withPrivate.put("SOLVEGATE_PROXY_ALLOW_PRIVATE", "true");
+        String dataDir = env.get("SOLVEGATE_DATA_DIR");
+        if (dataDir == null || dataDir.isBlank()) {
+            withPrivate.put("SOLVEGATE_DATA_DIR", DATA_DIR); // not serve's ./data: its accounts are not the demo's
+        }
         Config config = Config.fromEnv(withPrivate);
         int sitePort = port(env, "SOLVEGATE_DEMO_SITE_PORT", 8090);
         int proxyPort = port(env, "SOLVEGATE_DEMO_PROXY_PORT", 8899);
