@@ -1,6 +1,7 @@
 package dev.solvegate.server.account;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.solvegate.server.core.ErrorStatus;
 import dev.solvegate.server.core.Json;
 import dev.solvegate.server.limit.Limits;
 import java.time.Clock;
@@ -19,9 +20,29 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class AccountStore {
 
-    /** An account as the admin API shows it. Money in micro-units. */
+    /**
+     * An account as the admin API shows it. Money in micro-units.
+     *
+     * @param errorStatus the account's own error-status mode, or null when it follows the node's
+     */
     public record AccountView(
-            long id, String name, String status, long balance, long held, int maxThreads, long price, int inFlight) {}
+            long id,
+            String name,
+            String status,
+            long balance,
+            long held,
+            int maxThreads,
+            long price,
+            int inFlight,
+            ErrorStatus errorStatus) {}
+
+    /**
+     * An account's editable fields; null means unchanged.
+     *
+     * @param errorStatus when {@code setErrorStatus}, the new mode (null: follow the node's again)
+     */
+    public record AccountPatch(
+            String status, Integer maxThreads, Long price, boolean setErrorStatus, ErrorStatus errorStatus) {}
 
     /** A package as the admin API and getBalance show it; quota use already reset for a new hour or day. */
     public record PackageView(
@@ -69,7 +90,7 @@ public final class AccountStore {
             Boolean paused, Long expiresAt, Integer threads, Integer hourlyQuota, Integer dailyQuota) {}
 
     private static final String CALLER_SQL = """
-      SELECT k.id AS key_id, k.account_id, a.status, k.package_id, p.paused, p.expires_at
+      SELECT k.id AS key_id, k.account_id, a.status, a.error_status, k.package_id, p.paused, p.expires_at
       FROM api_keys k
       JOIN accounts a ON a.id = k.account_id
       LEFT JOIN packages p ON p.id = k.package_id
@@ -102,7 +123,8 @@ public final class AccountStore {
                             "suspended".equals(rs.getString("status")),
                             hasPackage ? pkg : null,
                             hasPackage && rs.getBoolean("paused"),
-                            hasPackage ? rs.getLong("expires_at") : 0L);
+                            hasPackage ? rs.getLong("expires_at") : 0L,
+                            errorStatus(rs.getString("error_status")));
                 })
                 .findOne());
     }
@@ -130,7 +152,8 @@ public final class AccountStore {
                 .findOne();
     }
 
-    private static final String ACCOUNT_COLUMNS = "id, name, status, balance, held, max_threads, price, in_flight";
+    private static final String ACCOUNT_COLUMNS =
+            "id, name, status, balance, held, max_threads, price, in_flight, error_status";
 
     private static AccountView accountView(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new AccountView(
@@ -141,7 +164,13 @@ public final class AccountStore {
                 rs.getLong("held"),
                 rs.getInt("max_threads"),
                 rs.getLong("price"),
-                rs.getInt("in_flight"));
+                rs.getInt("in_flight"),
+                errorStatus(rs.getString("error_status")));
+    }
+
+    /** A stored {@code error_status} ({@code seed}, {@code 200} or NULL) as a mode, null for NULL. */
+    public static ErrorStatus errorStatus(String stored) {
+        return stored == null ? null : ErrorStatus.parse(stored).orElseThrow();
     }
 
     /**
@@ -170,15 +199,25 @@ public final class AccountStore {
 
     /** Changes the given fields (null: unchanged); false when there is no such account. */
     public boolean updateAccount(long id, String status, Integer maxThreads, Long price) {
+        return updateAccount(id, new AccountPatch(status, maxThreads, price, false, null));
+    }
+
+    /** Changes the fields of {@code p} in one statement; false when there is no such account. */
+    public boolean updateAccount(long id, AccountPatch p) {
         return jdbi.withHandle(h -> h.createUpdate("""
                 UPDATE accounts SET status = COALESCE(:status, status),
-                  max_threads = COALESCE(:threads, max_threads), price = COALESCE(:price, price)
+                  max_threads = COALESCE(:threads, max_threads), price = COALESCE(:price, price),
+                  error_status = CASE WHEN :setErrorStatus THEN :errorStatus ELSE error_status END
                 WHERE id = :id
                 """)
                         .bind("id", id)
-                        .bind("status", status)
-                        .bind("threads", maxThreads)
-                        .bind("price", price)
+                        .bind("status", p.status())
+                        .bind("threads", p.maxThreads())
+                        .bind("price", p.price())
+                        .bind("setErrorStatus", p.setErrorStatus())
+                        .bind(
+                                "errorStatus",
+                                p.errorStatus() == null ? null : p.errorStatus().wire())
                         .execute()
                 == 1);
     }

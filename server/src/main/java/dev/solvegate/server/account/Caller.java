@@ -1,5 +1,6 @@
 package dev.solvegate.server.account;
 
+import dev.solvegate.server.core.ErrorStatus;
 import dev.solvegate.server.limit.Limits;
 
 /**
@@ -12,9 +13,27 @@ import dev.solvegate.server.limit.Limits;
  * @param packageId the key's package, or null for a balance key
  * @param packagePaused whether that package is paused
  * @param packageExpiresAt when that package expires, epoch ms (0 when no package)
+ * @param errorStatus the account's own error-status mode, or null to follow the node's
  */
 public record Caller(
-        long keyId, long accountId, boolean suspended, Long packageId, boolean packagePaused, long packageExpiresAt) {
+        long keyId,
+        long accountId,
+        boolean suspended,
+        Long packageId,
+        boolean packagePaused,
+        long packageExpiresAt,
+        ErrorStatus errorStatus) {
+
+    /** A caller whose account follows the node's error-status mode. */
+    public Caller(
+            long keyId,
+            long accountId,
+            boolean suspended,
+            Long packageId,
+            boolean packagePaused,
+            long packageExpiresAt) {
+        this(keyId, accountId, suspended, packageId, packagePaused, packageExpiresAt, null);
+    }
 
     /** Whether this is a package key (else a balance key). */
     public boolean packageKey() {

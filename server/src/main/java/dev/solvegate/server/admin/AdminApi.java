@@ -7,6 +7,7 @@ import dev.solvegate.server.account.AccountStore.AccountView;
 import dev.solvegate.server.account.AccountStore.PackageView;
 import dev.solvegate.server.account.ApiKeys;
 import dev.solvegate.server.billing.Ledger;
+import dev.solvegate.server.core.ErrorStatus;
 import dev.solvegate.server.core.Json;
 import dev.solvegate.server.core.Money;
 import dev.solvegate.server.http.Bodies;
@@ -108,7 +109,10 @@ public final class AdminApi {
         }
         Integer maxThreads = f.optionalInteger("maxThreads", 1, 1_000_000);
         Long price = f.has("price") ? nonNegative("price", f.money("price")) : null;
-        if (!accounts.updateAccount(id, status, maxThreads, price)) {
+        boolean setErrorStatus = f.present("errorStatus");
+        ErrorStatus errorStatus = setErrorStatus ? errorStatus(f) : null;
+        if (!accounts.updateAccount(
+                id, new AccountStore.AccountPatch(status, maxThreads, price, setErrorStatus, errorStatus))) {
             notFound(res, "account", id);
             return;
         }
@@ -272,8 +276,19 @@ public final class AdminApi {
         send(res, 200, Json.MAPPER.createObjectNode().put("acceptingTasks", accepting));
     }
 
+    /** {@code "errorStatus"}: {@code "seed"}, {@code "200"} (a string or the number 200) or null (the node's mode). */
+    private static ErrorStatus errorStatus(Fields f) {
+        if (!f.has("errorStatus")) {
+            return null;
+        }
+        String text = f.scalar("errorStatus");
+        return ErrorStatus.parse(text)
+                .orElseThrow(() -> new BadInput(
+                        "errorStatus", "errorStatus must be \"seed\", \"200\" or null: " + f.raw("errorStatus")));
+    }
+
     static ObjectNode accountJson(AccountView a) {
-        return Json.MAPPER
+        ObjectNode out = Json.MAPPER
                 .createObjectNode()
                 .put("id", a.id())
                 .put("name", a.name())
@@ -283,6 +298,8 @@ public final class AdminApi {
                 .put("maxThreads", a.maxThreads())
                 .put("price", Money.format(a.price()))
                 .put("inFlight", a.inFlight());
+        out.put("errorStatus", a.errorStatus() == null ? null : a.errorStatus().wire());
+        return out;
     }
 
     static ObjectNode packageJson(PackageView p) {

@@ -18,6 +18,23 @@ final class Fields {
         return body.has(name) && !body.get(name).isNull();
     }
 
+    /** Whether the field is in the body at all, {@code null} included (to tell "set to null" from "unchanged"). */
+    boolean present(String name) {
+        return body.has(name);
+    }
+
+    /** A string or number field as text, else null. */
+    String scalar(String name) {
+        JsonNode n = body.get(name);
+        return n != null && (n.isTextual() || n.isNumber()) ? n.asText() : null;
+    }
+
+    /** The field as JSON text, shortened, for a message. */
+    String raw(String name) {
+        String text = String.valueOf(body.get(name));
+        return text.length() <= 80 ? text : text.substring(0, 77) + "...";
+    }
+
     String text(String name, int maxLength) {
         JsonNode n = body.get(name);
         if (n == null || n.isNull()) {

@@ -12,7 +12,6 @@ import dev.solvegate.server.core.ErrorCode;
 import dev.solvegate.server.core.Json;
 import dev.solvegate.server.core.Money;
 import dev.solvegate.server.core.Refusal;
-import dev.solvegate.server.http.Bodies;
 import dev.solvegate.server.intake.Intake;
 import dev.solvegate.server.limit.Limits;
 import dev.solvegate.server.solver.Solvers;
@@ -76,22 +75,24 @@ public final class PublicApi {
     }
 
     private void createTask(ServerRequest req, ServerResponse res) {
-        switch (create(req)) {
+        Incoming in = Incoming.read(req, deps.accounts());
+        Replies to = replies.to(in.errorStatus());
+        switch (create(req, in)) {
             case Checked.Ok<Long>(Long taskId) -> {
                 deps.onAccepted().accept(taskId);
-                replies.ok(res, Json.MAPPER.createObjectNode().put("taskId", taskId));
+                to.ok(res, Json.MAPPER.createObjectNode().put("taskId", taskId));
             }
-            case Checked.Refused<Long>(Refusal refusal) -> replies.refuse(res, refusal);
+            case Checked.Refused<Long>(Refusal refusal) -> to.refuse(res, refusal);
         }
     }
 
     /** SPEC §1's checks in their order; the new task's id. */
-    private Checked<Long> create(ServerRequest req) {
+    private Checked<Long> create(ServerRequest req, Incoming in) {
         if (!deps.intake().open()) {
             return Checked.refused(ErrorCode.ERROR_SERVICE_UNAVALIABLE);
         }
-        Checked<Signed> signed = signed(req);
-        if (!(signed instanceof Checked.Ok<Signed>(Signed s))) {
+        Checked<Incoming.Signed> signed = in.signed();
+        if (!(signed instanceof Checked.Ok<Incoming.Signed>(Incoming.Signed s))) {
             return signed.refusedAs();
         }
         Checked<Limits.Standing> standing =
@@ -117,8 +118,8 @@ public final class PublicApi {
     }
 
     private void getTaskResult(ServerRequest req, ServerResponse res) {
-        switch (object(req)) {
-            case Checked.Ok<JsonNode>(JsonNode body) -> taskResult(res, clientKey(body), body.get("taskId"));
+        switch (Incoming.object(req)) {
+            case Checked.Ok<JsonNode>(JsonNode body) -> taskResult(res, Incoming.clientKey(body), body.get("taskId"));
             case Checked.Refused<JsonNode>(Refusal refusal) -> replies.refuse(res, refusal);
         }
     }
@@ -143,12 +144,15 @@ public final class PublicApi {
             Optional<Tasks.KeyedResult> read = deps.tasks().resultForKey(ApiKeys.hash(key), id);
             if (read.isEmpty()) {
                 replies.refuse(res, ErrorCode.ERROR_KEY_DOES_NOT_EXIST);
-            } else if (read.get().suspended()) {
-                replies.refuse(res, ErrorCode.ERROR_ACCOUNT_SUSPENDED);
+                return;
+            }
+            Replies to = replies.to(read.get().errorStatus());
+            if (read.get().suspended()) {
+                to.refuse(res, ErrorCode.ERROR_ACCOUNT_SUSPENDED);
             } else if (read.get().task().isEmpty()) {
-                replies.refuse(res, ErrorCode.ERROR_TASK_NOT_FOUND);
+                to.refuse(res, ErrorCode.ERROR_TASK_NOT_FOUND);
             } else {
-                taskReply(res, read.get().task().get());
+                taskReply(to, res, read.get().task().get());
             }
             return;
         }
@@ -156,33 +160,38 @@ public final class PublicApi {
                 key == null ? Optional.empty() : deps.accounts().caller(key);
         if (caller.isEmpty()) {
             replies.refuse(res, ErrorCode.ERROR_KEY_DOES_NOT_EXIST);
-        } else if (caller.get().suspended()) {
-            replies.refuse(res, ErrorCode.ERROR_ACCOUNT_SUSPENDED);
+            return;
+        }
+        Replies to = replies.to(caller.get().errorStatus());
+        if (caller.get().suspended()) {
+            to.refuse(res, ErrorCode.ERROR_ACCOUNT_SUSPENDED);
         } else if (idNode == null || idNode.isNull()) {
-            replies.refuse(res, new Refusal(ErrorCode.ERROR_MISSING_REQUEST_DATA, "taskId is required"));
+            to.refuse(res, new Refusal(ErrorCode.ERROR_MISSING_REQUEST_DATA, "taskId is required"));
         } else {
-            replies.refuse(res, ErrorCode.ERROR_TASK_NOT_FOUND);
+            to.refuse(res, ErrorCode.ERROR_TASK_NOT_FOUND);
         }
     }
 
-    private void taskReply(ServerResponse res, TaskView t) {
+    private static void taskReply(Replies to, ServerResponse res, TaskView t) {
         switch (t.status()) {
-            case "ready" -> replies.okBody(res, ResultBody.ready(t));
-            case "failed" -> replies.refuse(res, ResultBody.failure(t), ResultBody.failed(t));
-            default -> replies.ok(res, Json.MAPPER.createObjectNode().put("status", "processing"));
+            case "ready" -> to.okBody(res, ResultBody.ready(t));
+            case "failed" -> to.failedTask(res, ResultBody.failure(t), ResultBody.failed(t));
+            default -> to.ok(res, Json.MAPPER.createObjectNode().put("status", "processing"));
         }
     }
 
     private void getBalance(ServerRequest req, ServerResponse res) {
-        switch (balance(req)) {
-            case Checked.Ok<ObjectNode>(ObjectNode body) -> replies.ok(res, body);
-            case Checked.Refused<ObjectNode>(Refusal refusal) -> replies.refuse(res, refusal);
+        Incoming in = Incoming.read(req, deps.accounts());
+        Replies to = replies.to(in.errorStatus());
+        switch (balance(in)) {
+            case Checked.Ok<ObjectNode>(ObjectNode body) -> to.ok(res, body);
+            case Checked.Refused<ObjectNode>(Refusal refusal) -> to.refuse(res, refusal);
         }
     }
 
-    private Checked<ObjectNode> balance(ServerRequest req) {
-        Checked<Signed> signed = signed(req);
-        if (!(signed instanceof Checked.Ok<Signed>(Signed s))) {
+    private Checked<ObjectNode> balance(Incoming in) {
+        Checked<Incoming.Signed> signed = in.signed();
+        if (!(signed instanceof Checked.Ok<Incoming.Signed>(Incoming.Signed s))) {
             return signed.refusedAs();
         }
         Caller caller = s.caller();
@@ -199,46 +208,14 @@ public final class PublicApi {
         return Checked.ok(out);
     }
 
-    /** A request's JSON object body and the live key that sent it. */
-    private record Signed(JsonNode body, Caller caller) {}
-
-    /** The body and its live key: {@code ERROR_MISSING_REQUEST_DATA}, then {@code ERROR_KEY_DOES_NOT_EXIST}. */
-    private Checked<Signed> signed(ServerRequest req) {
-        Checked<JsonNode> body = object(req);
-        if (!(body instanceof Checked.Ok<JsonNode>(JsonNode json))) {
-            return body.refusedAs();
-        }
-        String key = clientKey(json);
-        Optional<Caller> caller =
-                key == null ? Optional.empty() : deps.accounts().caller(key);
-        return caller.isEmpty()
-                ? Checked.refused(ErrorCode.ERROR_KEY_DOES_NOT_EXIST)
-                : Checked.ok(new Signed(json, caller.get()));
-    }
-
-    /** The body as a JSON object, or {@code ERROR_MISSING_REQUEST_DATA} saying what is wrong with it. */
+    /** The body as a JSON object, or {@code ERROR_MISSING_REQUEST_DATA} ({@link Incoming#object}). */
     static Checked<JsonNode> object(ServerRequest req) {
-        return switch (Bodies.read(req)) {
-            case Bodies.Body.Empty() -> Checked.refused(ErrorCode.ERROR_MISSING_REQUEST_DATA);
-            case Bodies.Body.NotJson() ->
-                Checked.refused(ErrorCode.ERROR_MISSING_REQUEST_DATA, "Request body is not valid JSON");
-            case Bodies.Body.Parsed(JsonNode json) ->
-                json.isObject()
-                        ? Checked.ok(json)
-                        : Checked.refused(ErrorCode.ERROR_MISSING_REQUEST_DATA, "Request body must be a JSON object");
-        };
+        return Incoming.object(req);
     }
 
-    /** The body's {@code clientKey} (or {@code ClientKey}), or null when missing, not a string, empty or too long. */
+    /** The body's {@code clientKey} (or {@code ClientKey}), or null ({@link Incoming#clientKey}). */
     static String clientKey(JsonNode body) {
-        JsonNode key = body.has("clientKey") ? body.get("clientKey") : body.get("ClientKey");
-        if (key == null
-                || !key.isTextual()
-                || key.asText().isEmpty()
-                || key.asText().length() > 256) {
-            return null;
-        }
-        return key.asText();
+        return Incoming.clientKey(body);
     }
 
     /** A positive id that fits in 53 bits, from a number or a numeric string; else 0. */

@@ -2,6 +2,7 @@ package dev.solvegate.server.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.solvegate.server.core.ErrorCode;
+import dev.solvegate.server.core.ErrorStatus;
 import dev.solvegate.server.core.Json;
 import dev.solvegate.server.core.Refusal;
 import dev.solvegate.server.http.Http;
@@ -9,16 +10,41 @@ import dev.solvegate.server.metrics.RequestMetrics;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
- * The one place where the public API's answers become HTTP: JSON bodies, the seed's statuses (or 200 in
- * compatibility mode), and {@code Retry-After} on retryable errors. Thread-safety: immutable.
+ * The one place where the public API's answers become HTTP: JSON bodies, the error status of the mode in force
+ * (the catalogue's, or 200 in compatibility mode), and {@code Retry-After} on retryable errors. The node's mode
+ * applies until the caller's key is known; from then on {@link #to} gives the replies of the caller's account,
+ * which may have chosen its own. Thread-safety: immutable.
  */
 public final class Replies {
 
-    private final boolean errorsAs200;
+    private final ErrorStatus mode;
+    private final Replies seed;
+    private final Replies always200;
 
     /** @param errorsAs200 {@code SOLVEGATE_ERROR_STATUS=200}: send every error with HTTP 200 */
     public Replies(boolean errorsAs200) {
-        this.errorsAs200 = errorsAs200;
+        this.seed = new Replies(ErrorStatus.SEED);
+        this.always200 = new Replies(ErrorStatus.ALWAYS_200);
+        this.mode = errorsAs200 ? ErrorStatus.ALWAYS_200 : ErrorStatus.SEED;
+    }
+
+    private Replies(ErrorStatus mode) {
+        this.mode = mode;
+        this.seed = this;
+        this.always200 = this;
+    }
+
+    /** The replies in {@code accountMode}, or these (the node's mode) when it is null. */
+    Replies to(ErrorStatus accountMode) {
+        if (accountMode == null || accountMode == mode) {
+            return this;
+        }
+        return accountMode == ErrorStatus.SEED ? seed : always200;
+    }
+
+    /** The mode these replies send errors in. */
+    ErrorStatus mode() {
+        return mode;
     }
 
     /** A success body; {@code errorId: 0} is added first. */
@@ -38,16 +64,24 @@ public final class Replies {
     }
 
     void refuse(ServerResponse res, Refusal refusal) {
-        refuse(res, refusal, refusal.body());
+        refuse(res, refusal, refusal.body(), true);
     }
 
-    /** An error answer with {@code body}, such as a failed task's error body with its id and status. */
-    void refuse(ServerResponse res, Refusal refusal, ObjectNode body) {
+    /**
+     * A failed task read back: its error body with its id and status, with the error's status but never
+     * {@code Retry-After}, since reading the task again changes nothing (the code's retryable flag is about
+     * creating a new task).
+     */
+    void failedTask(ServerResponse res, Refusal refusal, ObjectNode body) {
+        refuse(res, refusal, body, false);
+    }
+
+    private void refuse(ServerResponse res, Refusal refusal, ObjectNode body, boolean retryAfter) {
         ErrorCode code = refusal.code();
         RequestMetrics.answered(code.name());
-        if (code.retryable()) {
+        if (retryAfter && code.retryable()) {
             res.header("Retry-After", Integer.toString(code.retryAfterSeconds()));
         }
-        Http.json(res, errorsAs200 ? 200 : code.httpStatus(), body);
+        Http.json(res, mode.status(code), body);
     }
 }

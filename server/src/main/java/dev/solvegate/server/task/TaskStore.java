@@ -108,7 +108,8 @@ public final class TaskStore {
     public Optional<Tasks.KeyedResult> resultForKey(String keyHash, long id) {
         long now = clock.millis();
         return jdbi.withHandle(h -> Tasks.resultForKey(h, keyHash, id))
-                .map(r -> new Tasks.KeyedResult(r.suspended(), r.task().filter(t -> retained(t, now))));
+                .map(r -> new Tasks.KeyedResult(
+                        r.suspended(), r.errorStatus(), r.task().filter(t -> retained(t, now))));
     }
 
     /** Up to {@code limit} of an account's tasks whose results are still kept, newest first. */

@@ -1,5 +1,6 @@
 package dev.solvegate.server.task;
 
+import dev.solvegate.server.core.ErrorStatus;
 import dev.solvegate.server.store.Transactions;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -77,8 +78,13 @@ public final class Tasks {
     /** A {@code solving} task whose lease ran out. */
     public record Expired(long id, long deadline) {}
 
-    /** What getTaskResult needs, read with the key. @param suspended whether the key's account is suspended */
-    public record KeyedResult(boolean suspended, Optional<TaskView> task) {}
+    /**
+     * What getTaskResult needs, read with the key.
+     *
+     * @param suspended whether the key's account is suspended
+     * @param errorStatus the account's own error-status mode, or null for the node's
+     */
+    public record KeyedResult(boolean suspended, ErrorStatus errorStatus, Optional<TaskView> task) {}
 
     /**
      * A task as an account's task list shows it (getTasks, the consoles); never its request, proxy or token.
@@ -310,7 +316,7 @@ public final class Tasks {
      * unknown or revoked.
      */
     public static Optional<KeyedResult> resultForKey(Handle h, String keyHash, long id) {
-        return h.createQuery("SELECT a.status AS account_status, " + VIEW_COLUMNS + """
+        return h.createQuery("SELECT a.status AS account_status, a.error_status, " + VIEW_COLUMNS + """
 
                 FROM api_keys k
                 JOIN accounts a ON a.id = k.account_id
@@ -321,8 +327,12 @@ public final class Tasks {
                 .bind("id", id)
                 .map((rs, ctx) -> {
                     boolean suspended = "suspended".equals(rs.getString("account_status"));
+                    String errorStatus = rs.getString("error_status");
+                    ErrorStatus mode = errorStatus == null
+                            ? null
+                            : ErrorStatus.parse(errorStatus).orElseThrow();
                     rs.getLong("id");
-                    return new KeyedResult(suspended, rs.wasNull() ? Optional.empty() : Optional.of(view(rs)));
+                    return new KeyedResult(suspended, mode, rs.wasNull() ? Optional.empty() : Optional.of(view(rs)));
                 })
                 .findOne();
     }
