@@ -8,6 +8,10 @@ import java.util.List;
 /**
  * Refuses proxies on loopback, private, link-local, multicast and other non-public addresses.
  *
+ * <p>An IPv4 address in a form that resolvers read differently ({@code 0177.0.0.1}, {@code 127.1},
+ * {@code 0x7f.0.0.1}, {@code ::ffff:0177.0.0.1}) is refused whatever it would mean, even when non-public
+ * addresses are allowed: Java reads {@code 0177} as decimal, curl and glibc as octal.
+ *
  * <p>Every address a host resolves to must be public: a name with one public and one private answer is
  * denied, since the connection could go to either. IP literals are checked without DNS. The ranges are
  * listed in {@link NonPublic}; documentation ranges (TEST-NET-1/2/3, 2001:db8::/32) are allowed, since they
@@ -34,6 +38,11 @@ public final class AddressGuard {
         List<InetAddress> resolve(String host) throws UnknownHostException;
     }
 
+    /** The start of the refusal of an IPv4 address that resolvers read differently ({@link Hosts#ambiguousIpv4}). */
+    static final String AMBIGUOUS =
+            "proxy host is an ambiguous IPv4 form (leading zeros, hex, octal or fewer than four parts),"
+                    + " which resolvers read differently; write it as four decimal numbers: ";
+
     private final boolean allowPrivate;
     private final Resolver resolver;
 
@@ -59,6 +68,9 @@ public final class AddressGuard {
     public Verdict check(String host) {
         if (host == null || host.isBlank()) {
             return new Verdict.Denied("proxy host is empty");
+        }
+        if (Hosts.ambiguousIpv4(host)) {
+            return new Verdict.Denied(AMBIGUOUS + host);
         }
         InetAddress literal = Hosts.literal(host);
         List<InetAddress> addresses;

@@ -14,7 +14,32 @@ final class Hosts {
     private static final Pattern IPV4 = Pattern.compile(
             "((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
 
+    private static final Pattern NUMERIC_LABEL = Pattern.compile("[0-9]+|0[xX][0-9a-fA-F]*");
+
     private Hosts() {}
+
+    /**
+     * Whether {@code host} is an IPv4 address in a form that resolvers read differently: a dotted quad with a
+     * leading zero ({@code 0177.0.0.1}: Java reads 177.0.0.1, curl and glibc's {@code inet_aton} octal
+     * 127.0.0.1), hex or octal parts, fewer than four parts ({@code 127.1}), one number ({@code 2130706433}),
+     * or any name whose last label is a number (which a URL parser reads as IPv4); also an IPv6 literal whose
+     * embedded IPv4 part has such a form ({@code ::ffff:0177.0.0.1}). Only the canonical dotted quad
+     * ({@code 127.0.0.1}) is unambiguous. Brackets and one trailing dot are ignored.
+     */
+    static boolean ambiguousIpv4(String host) {
+        if (host == null || host.isEmpty()) {
+            return false;
+        }
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.indexOf(':') >= 0) {
+            int lastColon = h.lastIndexOf(':');
+            String tail = h.substring(lastColon + 1);
+            return tail.indexOf('.') >= 0 && !IPV4.matcher(tail).matches();
+        }
+        String name = h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
+        String last = name.substring(name.lastIndexOf('.') + 1);
+        return NUMERIC_LABEL.matcher(last).matches() && !IPV4.matcher(name).matches();
+    }
 
     /**
      * The canonical spelling of a host: a lower-case DNS name, a dotted IPv4 literal, or an IPv6 literal

@@ -162,6 +162,9 @@ public final class ProxyParser {
         if (!raw.shapeOk() || raw.port() == null) {
             return new ProxyParse.Rejected(Problem.FORMAT, FORMS);
         }
+        if (Hosts.ambiguousIpv4(raw.host())) {
+            return reject(Problem.FORMAT, AddressGuard.AMBIGUOUS.replaceFirst(": $", ""), raw.host(), secret);
+        }
         String host = Hosts.canonical(raw.host());
         if (host == null) {
             return reject(Problem.FORMAT, "proxy host is not a host name or IP address", raw.host(), secret);

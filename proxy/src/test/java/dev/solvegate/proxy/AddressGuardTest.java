@@ -177,4 +177,51 @@ class AddressGuardTest {
         assertThat(v).isInstanceOf(AddressGuard.Verdict.Denied.class);
         assertThat(((AddressGuard.Verdict.Denied) v).detail()).contains("loopback");
     }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "0177.0.0.1",
+                "127.0.0.01",
+                "010.0.0.1",
+                "00.0.0.0",
+                "0x7f.0.0.1",
+                "0x7f000001",
+                "2130706433",
+                "017700000001",
+                "127.1",
+                "127.0.1",
+                "1.2.3.4.5",
+                "example.123",
+                "[::ffff:0177.0.0.1]",
+                "::ffff:127.0.0.01",
+                "0177.0.0.1."
+            })
+    void ambiguousIpv4FormsAreDeniedEvenWhenPrivateAddressesAreAllowed(String host) {
+        AtomicInteger lookups = new AtomicInteger();
+        AddressGuard.Resolver counting = h -> {
+            lookups.incrementAndGet();
+            return List.of(InetAddress.getByName("203.0.113.7"));
+        };
+        for (boolean allowPrivate : new boolean[] {false, true}) {
+            AddressGuard.Verdict v = new AddressGuard(allowPrivate, counting).check(host);
+            assertThat(v).as(host).isInstanceOf(AddressGuard.Verdict.Denied.class);
+            assertThat(((AddressGuard.Verdict.Denied) v).detail())
+                    .contains("ambiguous IPv4 form")
+                    .endsWith(host);
+        }
+        assertThat(lookups).as("never resolved").hasValue(0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"203.0.113.7", "198.51.100.10", "8.8.8.8", "[::ffff:203.0.113.7]", "2001:db8::1"})
+    void canonicalLiteralsAreNotAmbiguous(String host) {
+        assertThat(guard.check(host)).as(host).isInstanceOf(AddressGuard.Verdict.Allowed.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"proxy.example.org", "a0.example", "x.0x7f.example", "1.2.3.example"})
+    void namesWhoseLastLabelIsNotANumberAreNames(String host) {
+        assertThat(Hosts.ambiguousIpv4(host)).as(host).isFalse();
+    }
 }

@@ -200,4 +200,25 @@ class ProxyParserTest {
         assertThat(e.toUri()).isEqualTo("socks5://a%40b:p%3Aw%2F%25@[2001:db8::1]:1080");
         assertThat(parsed(e.toUri())).isEqualTo(e);
     }
+
+    @Test
+    void ambiguousIpv4HostsAreFormatErrorsThatSaySo() {
+        for (String text : new String[] {
+            "http://u:secretpass@0177.0.0.1:8080",
+            "socks5://u:secretpass@127.1:1080",
+            "0x7f.0.0.1:3128:u:secretpass",
+            "u:secretpass@2130706433:3128",
+            "socks5://u:secretpass@[::ffff:0177.0.0.1]:1080"
+        }) {
+            ProxyParse p = ProxyParser.parse(text);
+            assertThat(p).as(text).isInstanceOf(ProxyParse.Rejected.class);
+            ProxyParse.Rejected r = (ProxyParse.Rejected) p;
+            assertThat(r.problem()).as(text).isEqualTo(Problem.FORMAT);
+            assertThat(r.detail()).as(text).contains("ambiguous IPv4 form").doesNotContain("secretpass");
+        }
+        ProxyParse fields = ProxyParser.fromFields("http", "0177.0.0.1", "8080", "u", "p");
+        assertThat(((ProxyParse.Rejected) fields).detail())
+                .contains("ambiguous IPv4 form")
+                .endsWith(": 0177.0.0.1");
+    }
 }

@@ -118,6 +118,11 @@ final class TaskFields {
                 return invalid(ErrorCode.ERROR_MISSING_REQUEST_DATA, "callbackUrl must be an absolute http(s) URL");
             }
             callback = callbackUrl.asText();
+            if (guard.check(URI.create(callback).getHost()) instanceof AddressGuard.Verdict.Denied denied) {
+                return invalid(
+                        ErrorCode.ERROR_MISSING_REQUEST_DATA,
+                        "callbackUrl " + denied.detail().replaceFirst("^proxy ", ""));
+            }
         }
         return Checked.ok(new NewTask(url, publicKey, host, proxy, data, headers, userAgent, callback));
     }
@@ -147,13 +152,16 @@ final class TaskFields {
         };
     }
 
-    /** The data as a JSON object text, "{}" when absent, or null when invalid. */
+    /** The data as a JSON object text, "{}" when absent, null or an empty (or blank) string; null when invalid. */
     private static String data(JsonNode node) {
         if (node == null || node.isNull()) {
             return "{}";
         }
         if (node.isObject()) {
             return node.toString();
+        }
+        if (node.isTextual() && node.asText().isBlank()) {
+            return "{}"; // clients of the family send "data":"" for no data
         }
         if (node.isTextual()) {
             JsonNode parsed = parse(node.asText());

@@ -326,4 +326,64 @@ abstract class CreateTaskContract {
         ObjectNode body = body(key).put("callbackUrl", "file:///etc/passwd");
         refused(body, ErrorCode.ERROR_MISSING_REQUEST_DATA);
     }
+
+    @Test
+    void callbackUrlOnAPrivateOrAmbiguousAddressIsRefusedNamingIt() {
+        for (String url : new String[] {
+            "http://127.0.0.1:9/hook",
+            "http://10.0.0.1/hook",
+            "http://[::1]:8080/hook",
+            "http://localhost/hook",
+            "https://169.254.169.254/latest",
+            "http://0177.0.0.1/hook",
+            "http://[::ffff:0177.0.0.1]/hook"
+        }) {
+            Reply r = refused(body(key).put("callbackUrl", url), ErrorCode.ERROR_MISSING_REQUEST_DATA);
+            assertThat(r.json().get("errorDescription").asText()).as(url).startsWith("callbackUrl ");
+        }
+        Reply ambiguous =
+                refused(body(key).put("callbackUrl", "http://0177.0.0.1/hook"), ErrorCode.ERROR_MISSING_REQUEST_DATA);
+        assertThat(ambiguous.json().get("errorDescription").asText()).contains("ambiguous IPv4 form");
+        Reply loopback =
+                refused(body(key).put("callbackUrl", "http://127.0.0.1:9/hook"), ErrorCode.ERROR_MISSING_REQUEST_DATA);
+        assertThat(loopback.json().get("errorDescription").asText())
+                .isEqualTo("callbackUrl host is a non-public address (loopback): 127.0.0.1");
+        // a public address passes (it is only called when the task ends)
+        assertThat(create(body(key).put("callbackUrl", "https://203.0.113.9/hook"))
+                        .status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void ambiguousIpv4ProxyHostsAreRefused() {
+        for (String proxy : new String[] {"http://u:secretpass@0177.0.0.1:8080", "socks5:127.1:1080:u:secretpass"}) {
+            Reply r = refused(withTask(t -> t.put("proxy", proxy)), ErrorCode.ERROR_INVALID_PROXY_FORMAT);
+            assertThat(r.json().get("errorDescription").asText()).contains("ambiguous IPv4 form");
+        }
+        refused(
+                withTask(t -> {
+                    t.remove("proxy");
+                    t.put("proxyType", "http")
+                            .put("proxyAddress", "0x7f.0.0.1")
+                            .put("proxyPort", 8080)
+                            .put("proxyLogin", "u")
+                            .put("proxyPassword", "secretpass");
+                }),
+                ErrorCode.ERROR_INVALID_PROXY_FORMAT);
+    }
+
+    @Test
+    void emptyDataMeansNoData() {
+        for (String empty : new String[] {"", "  "}) {
+            Reply r = create(withTask(t -> t.put("data", empty)));
+            assertThat(r.status()).as(r.raw()).isEqualTo(200);
+            long id = r.json().get("taskId").asLong();
+            String request = fx.node.node().database().jdbi().withHandle(h -> h.createQuery(
+                            "SELECT request FROM tasks WHERE id = :id")
+                    .bind("id", id)
+                    .mapTo(String.class)
+                    .one());
+            assertThat(request).contains("\"data\":\"{}\"");
+        }
+    }
 }

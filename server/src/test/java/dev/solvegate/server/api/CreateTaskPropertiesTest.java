@@ -220,6 +220,7 @@ class CreateTaskPropertiesTest {
                         "data",
                         ok("{\"blob\":\"x\"}"),
                         ok(Missing.VALUE),
+                        ok(""),
                         bad("not json", ErrorCode.ERROR_INVALID_EXTRA_DATA),
                         bad("[1]", ErrorCode.ERROR_INVALID_EXTRA_DATA),
                         bad(12, ErrorCode.ERROR_INVALID_EXTRA_DATA)),

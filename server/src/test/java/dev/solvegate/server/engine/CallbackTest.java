@@ -94,21 +94,24 @@ class CallbackTest {
     }
 
     @Test
-    void callbackToAPrivateAddressIsNotSentUnlessAllowed() {
+    void callbackToAPrivateAddressIsRefusedAtCreateTaskUnlessAllowed() {
         try (TestNode strict = TestNode.start(TestDatabase.H2, Map.of())) {
             long account = strict.account(10, "0.5");
             strict.credit(account, "5");
             String strictKey = strict.key(account);
             // 203.0.113.7 is a documentation address the guard allows; the test solver never dials it
-            long id = create(
-                    strict,
-                    strictKey,
-                    template(strict, "{\"outcome\":\"token\"}"),
-                    "http://user:pass@203.0.113.7:8080",
-                    hook());
-            assertThat(awaitEnded(strict, strictKey, id, MAX).path("status").asText())
-                    .isEqualTo("ready");
-            await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(2)).until(received::isEmpty);
+            TestNode.Reply r = strict.post(
+                    "/createTask",
+                    Tasks.createBody(
+                            strictKey,
+                            template(strict, "{\"outcome\":\"token\"}"),
+                            "http://user:pass@203.0.113.7:8080",
+                            hook()));
+            assertThat(r.errorCode()).isEqualTo("ERROR_MISSING_REQUEST_DATA");
+            assertThat(r.json().path("errorDescription").asText())
+                    .isEqualTo("callbackUrl host is a non-public address (loopback): 127.0.0.1");
+            assertThat(strict.accountView(account).path("inFlight").asInt()).isZero();
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(received::isEmpty);
         }
     }
 }
