@@ -33,6 +33,10 @@ import java.util.regex.Pattern;
  *     ({@code SOLVEGATE_DRAIN_GRACE})
  * @param dbPool database connections this node may open at most ({@code SOLVEGATE_DB_POOL})
  * @param plugins the folder of solver plugin jars ({@code SOLVEGATE_PLUGINS}), or null for none
+ * @param idempotencyTtl how long an {@code Idempotency-Key} is remembered ({@code SOLVEGATE_IDEMPOTENCY_TTL})
+ * @param reportWindow how long after a task's end a {@code reportIncorrect} still refunds it
+ *     ({@code SOLVEGATE_REPORT_WINDOW})
+ * @param maxAttempts solve attempts per task at most ({@code SOLVEGATE_MAX_ATTEMPTS})
  */
 public record Config(
         int port,
@@ -53,7 +57,10 @@ public record Config(
         Duration lease,
         Duration drainGrace,
         int dbPool,
-        Path plugins) {
+        Path plugins,
+        Duration idempotencyTtl,
+        Duration reportWindow,
+        int maxAttempts) {
 
     /**
      * The smallest pool that still leaves the API a connection: the engine's share is 3/8 of the pool
@@ -124,7 +131,10 @@ public record Config(
                 duration(env, "SOLVEGATE_LEASE", "10s"),
                 duration(env, "SOLVEGATE_DRAIN_GRACE", "10s"),
                 integer(env, "SOLVEGATE_DB_POOL", 32, MIN_POOL, 10_000),
-                folder(env, "SOLVEGATE_PLUGINS"));
+                folder(env, "SOLVEGATE_PLUGINS"),
+                duration(env, "SOLVEGATE_IDEMPOTENCY_TTL", "24h"),
+                duration(env, "SOLVEGATE_REPORT_WINDOW", "60s"),
+                integer(env, "SOLVEGATE_MAX_ATTEMPTS", 3, 1, 100));
     }
 
     /** The embedded database's URL for a data folder. */
@@ -165,7 +175,10 @@ public record Config(
                 lease,
                 drainGrace,
                 dbPool,
-                plugins);
+                plugins,
+                idempotencyTtl,
+                reportWindow,
+                maxAttempts);
     }
 
     private static String get(Map<String, String> env, String name, String fallback) {

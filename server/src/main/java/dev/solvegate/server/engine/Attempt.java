@@ -94,7 +94,7 @@ final class Attempt {
             };
         } catch (ProxyFailure e) {
             LOG.log(System.Logger.Level.DEBUG, "task " + task.taskId() + ": proxy failed: " + e.getMessage());
-            return Outcome.failed(ErrorCode.ERROR_PROXY_CONNECTION);
+            return proxyFailed(e);
         } catch (InterruptedException e) {
             // cancelled: the worker has already decided the outcome and ignores this one
             return Outcome.failed(ErrorCode.ERROR_SOLVE_TIMEOUT);
@@ -129,6 +129,19 @@ final class Attempt {
             LOG.log(System.Logger.Level.DEBUG, "task " + taskId + ": target " + target + " not reached: " + e);
             return Outcome.failed(ErrorCode.ERROR_PROXY_CONNECTION);
         }
+    }
+
+    /**
+     * A proxy failure's outcome: {@code ERROR_PROXY_CONNECTION}, retried unless the proxy refused the
+     * credentials, which the same credentials will not change.
+     */
+    static Outcome proxyFailed(ProxyFailure e) {
+        if (e.reason() == ProxyFailure.Reason.AUTH_FAILED) {
+            return Outcome.failedFinally(
+                    ErrorCode.ERROR_PROXY_CONNECTION,
+                    "Could not connect through the proxy: it refused the credentials");
+        }
+        return Outcome.failed(ErrorCode.ERROR_PROXY_CONNECTION);
     }
 
     static ErrorCode code(Failure failure) {

@@ -22,12 +22,28 @@ final class Attempts {
     private final ProxyDialer dialer;
     private final Metrics metrics;
     private final long solveMillis;
+    private final int maxAttempts;
 
-    Attempts(Solvers solvers, ProxyDialer dialer, Metrics metrics, Duration solveTimeout) {
+    Attempts(Solvers solvers, ProxyDialer dialer, Metrics metrics, Duration solveTimeout, int maxAttempts) {
         this.solvers = solvers;
         this.dialer = dialer;
         this.metrics = metrics;
         this.solveMillis = solveTimeout.toMillis();
+        this.maxAttempts = maxAttempts;
+    }
+
+    /** {@code SOLVEGATE_MAX_ATTEMPTS}: attempts per task at most, on all nodes together. */
+    int maxAttempts() {
+        return maxAttempts;
+    }
+
+    /**
+     * The pause before attempt {@code next} (2, 3, …): a quarter of the solve timeout, at most 1 s, doubled for
+     * each attempt already retried (1 s, 2 s, 4 s … with the defaults), at most 30 s.
+     */
+    long pauseBefore(int next) {
+        long base = Math.min(1000, solveMillis / 4);
+        return Math.min(30_000, base << Math.min(20, Math.max(0, next - 2)));
     }
 
     /** The solver a claimed task names, if this node has it. */

@@ -62,7 +62,8 @@ public final class Engine implements AutoCloseable {
                 solvers,
                 new ProxyDialer(guard, Duration.ofSeconds(10), Duration.ofSeconds(10)),
                 metrics,
-                config.solveTimeout());
+                config.solveTimeout(),
+                config.maxAttempts());
         this.callbacks = new Callbacks(guard);
         this.settlement = new Settlement(dbSlots, clock, this::ended);
         this.slots = new Semaphore(workers);
@@ -74,6 +75,7 @@ public final class Engine implements AutoCloseable {
                 config.taskTimeout(),
                 config.solveTimeout(),
                 config.resultTtl(),
+                config.maxAttempts(),
                 running,
                 this::wake);
         this.listener = db.postgres() ? new PgListener(config, wakeup) : null;

@@ -19,8 +19,9 @@ sealed interface Outcome {
         return new Solved(token);
     }
 
+    /** A failure with the catalogue's description, retried when the catalogue marks the code retryable. */
     static Outcome failed(ErrorCode code) {
-        return new Failed(code, code.description());
+        return new Failed(code, code.description(), code.retryable());
     }
 
     /**
@@ -34,7 +35,21 @@ sealed interface Outcome {
                 code,
                 code == ErrorCode.ERROR_TASK_TIMEOUT
                         ? "Task exceeded the " + amount + " total timeout"
-                        : "Solve phase exceeded the " + amount + " timeout");
+                        : "Solve phase exceeded the " + amount + " timeout",
+                code.retryable());
+    }
+
+    /**
+     * A failure no retry can fix (such as a proxy that refused the credentials), even when its code is
+     * retryable in the catalogue; {@code description} is what the client sees.
+     */
+    static Outcome failedFinally(ErrorCode code, String description) {
+        return new Failed(code, description, false);
+    }
+
+    /** The end of a task its client cancelled ({@code cancelTask}). */
+    static Outcome cancelledByClient() {
+        return new Failed(ErrorCode.ERROR_TASK_CANCELLED, "Task was cancelled by the client", false);
     }
 
     /** @param token the solver's token, non-empty */
@@ -56,17 +71,14 @@ sealed interface Outcome {
 
     /**
      * @param code the catalogue error the client will see
-     * @param description what the client reads (the catalogue's, or one naming the configured limit)
+     * @param description what the client reads (the catalogue's, or one naming the configured limit; never a
+     *     secret)
+     * @param retryable whether another attempt may help
      */
-    record Failed(ErrorCode code, String description) implements Outcome {
+    record Failed(ErrorCode code, String description, boolean retryable) implements Outcome {
         public Failed {
             Objects.requireNonNull(code, "code");
             Objects.requireNonNull(description, "description");
-        }
-
-        @Override
-        public boolean retryable() {
-            return code.retryable();
         }
 
         @Override

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>a solving task whose node's lease expired (the node died) is re-queued when a whole attempt still fits
- *       before its deadline, else ended with {@code ERROR_TASK_CANCELLED};
+ *       before its deadline and it has had fewer than {@code SOLVEGATE_MAX_ATTEMPTS} attempts, else ended with
+ *       {@code ERROR_TASK_CANCELLED};
  *   <li>a queued task past its deadline is ended with {@code ERROR_TASK_TIMEOUT};
  *   <li>ended tasks past {@code SOLVEGATE_RESULT_TTL} are deleted (their ledger rows stay);
  *   <li>the dispatcher is woken, in case a notification was missed.
@@ -42,6 +43,7 @@ final class Sweeper implements AutoCloseable {
     private final long solveMillis;
     private final Duration taskTimeout;
     private final long resultTtlMillis;
+    private final int maxAttempts;
     private final Map<Long, Worker> running;
     private final Runnable wake;
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(
@@ -62,6 +64,7 @@ final class Sweeper implements AutoCloseable {
             Duration taskTimeout,
             Duration solveTimeout,
             Duration resultTtl,
+            int maxAttempts,
             Map<Long, Worker> running,
             Runnable wake) {
         this.queue = queue;
@@ -71,6 +74,7 @@ final class Sweeper implements AutoCloseable {
         this.solveMillis = solveTimeout.toMillis();
         this.taskTimeout = taskTimeout;
         this.resultTtlMillis = resultTtl.toMillis();
+        this.maxAttempts = maxAttempts;
         this.running = running;
         this.wake = wake;
     }
@@ -133,7 +137,7 @@ final class Sweeper implements AutoCloseable {
             long now = clock.millis();
             List<Tasks.Expired> expired = queue.expired(now, BATCH);
             for (Tasks.Expired x : expired) {
-                if (now + solveMillis <= x.deadline()) {
+                if (now + solveMillis <= x.deadline() && x.solveCount() < maxAttempts) {
                     if (queue.requeueExpired(x.id(), now)) {
                         LOG.log(System.Logger.Level.INFO, "task " + x.id() + ": lease expired, re-queued");
                     }

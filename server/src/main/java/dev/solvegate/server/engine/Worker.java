@@ -23,9 +23,12 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Deadline rules: an attempt may run until the earlier of now + solve timeout and the task's deadline.
  * An attempt cut off by the task's deadline ends the task with {@code ERROR_TASK_TIMEOUT}; one cut off by the
- * solve timeout is {@code ERROR_SOLVE_TIMEOUT}. A retryable outcome is tried again only while a whole attempt
- * still fits before the deadline, after a pause of a quarter of the solve timeout (at most 1 s) so that a
- * solver failing at once does not spin; otherwise the task ends with the last attempt's outcome.
+ * solve timeout is {@code ERROR_SOLVE_TIMEOUT}. A retryable outcome is tried again only while the task has
+ * had fewer than {@code SOLVEGATE_MAX_ATTEMPTS} attempts (counted in the database, so attempts on a node that
+ * died count too) and a whole attempt still fits before the deadline, after a pause that doubles with each
+ * retry ({@link Attempts#pauseBefore}) so that a solver failing at once does not spin; otherwise the task ends
+ * with the last attempt's outcome. A failure no retry can fix (a proxy that refused the credentials) is not
+ * retried at all.
  *
  * <p>{@link #stop} asks the worker to give the task up, either handing it back to the queue (shutdown) or
  * abandoning it (this node's lease is lost). Only the solver's thread is ever interrupted: the worker's own
@@ -125,7 +128,11 @@ final class Worker {
                 request.headers(),
                 request.userAgent());
         long solveMillis = attempts.solveMillis();
-        long pause = Math.min(1000, solveMillis / 4);
+        int attempt = task.solveCount();
+        if (attempt > attempts.maxAttempts()) {
+            // handed back after its last attempt was cut short (a node shut down): it had all its attempts
+            return Outcome.failed(ErrorCode.ERROR_TASK_CANCELLED);
+        }
         while (true) {
             long start = clock.millis();
             if (start >= task.deadline()) {
@@ -133,10 +140,13 @@ final class Worker {
             }
             boolean cutByTask = task.deadline() < start + solveMillis;
             long end = Math.min(start + solveMillis, task.deadline());
-            Attempt attempt = attempts.attempt(request, solveTask, solver, settings, end);
-            Outcome outcome = attempt(attempt, end, cutByTask);
+            Attempt run = attempts.attempt(request, solveTask, solver, settings, end);
+            Outcome outcome = attempt(run, end, cutByTask);
             attempts.counted(solver, outcome, clock.millis() - start);
-            if (!outcome.retryable() || clock.millis() + pause + solveMillis > task.deadline()) {
+            long pause = attempts.pauseBefore(attempt + 1);
+            if (!outcome.retryable()
+                    || attempt >= attempts.maxAttempts()
+                    || clock.millis() + pause + solveMillis > task.deadline()) {
                 return outcome;
             }
             if (pauseInterrupted(pause) || draining.getAsBoolean()) {
@@ -159,6 +169,7 @@ final class Worker {
                 stop(Stop.ABANDON);
                 throw new Stopped();
             }
+            attempt++;
         }
     }
 

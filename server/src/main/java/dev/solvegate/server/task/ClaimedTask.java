@@ -9,5 +9,7 @@ package dev.solvegate.server.task;
  * @param request the stored request JSON (see {@code TaskCodec})
  * @param createdAt acceptance time, epoch ms
  * @param deadline the task's deadline, epoch ms
+ * @param solveCount attempts counted so far, this claim's first one included
  */
-public record ClaimedTask(long id, String solver, String settings, String request, long createdAt, long deadline) {}
+public record ClaimedTask(
+        long id, String solver, String settings, String request, long createdAt, long deadline, int solveCount) {}

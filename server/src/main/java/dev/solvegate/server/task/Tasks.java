@@ -75,8 +75,8 @@ public final class Tasks {
             long createdAt,
             int solveCount) {}
 
-    /** A {@code solving} task whose lease ran out. */
-    public record Expired(long id, long deadline) {}
+    /** A {@code solving} task whose lease ran out; {@code solveCount} its attempts so far. */
+    public record Expired(long id, long deadline, int solveCount) {}
 
     /**
      * What getTaskResult needs, read with the key.
@@ -173,7 +173,7 @@ public final class Tasks {
               WHERE id IN (<ids>) AND status = 'queued'
               """).bind("owner", owner).bindList("ids", ids).execute();
         return h.createQuery("""
-              SELECT id, solver, settings, request, created_at, deadline FROM tasks
+              SELECT id, solver, settings, request, created_at, deadline, solve_count FROM tasks
               WHERE id IN (<ids>) AND status = 'solving' AND lease_owner = :owner ORDER BY created_at
               """)
                 .bindList("ids", ids)
@@ -184,7 +184,8 @@ public final class Tasks {
                         rs.getString("settings"),
                         rs.getString("request"),
                         rs.getLong("created_at"),
-                        rs.getLong("deadline")))
+                        rs.getLong("deadline"),
+                        rs.getInt("solve_count")))
                 .list();
     }
 
@@ -220,10 +221,11 @@ public final class Tasks {
 
     /** Up to {@code max} solving tasks whose node's lease ended before {@code now}. */
     public static List<Expired> expired(Handle h, long now, int max) {
-        return h.createQuery("SELECT id, deadline FROM tasks WHERE " + ORPHANED + " ORDER BY created_at LIMIT :max")
+        return h.createQuery("SELECT id, deadline, solve_count FROM tasks WHERE " + ORPHANED
+                        + " ORDER BY created_at LIMIT :max")
                 .bind("now", now)
                 .bind("max", max)
-                .map((rs, ctx) -> new Expired(rs.getLong("id"), rs.getLong("deadline")))
+                .map((rs, ctx) -> new Expired(rs.getLong("id"), rs.getLong("deadline"), rs.getInt("solve_count")))
                 .list();
     }
 

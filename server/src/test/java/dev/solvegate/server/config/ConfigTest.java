@@ -72,4 +72,23 @@ class ConfigTest {
                 .hasMessageContaining("SOLVEGATE_ADMIN_TOKEN")
                 .hasMessageNotContaining("short");
     }
+
+    @Test
+    void beyondTheFamilySettingsHaveTheirDefaultsAndBounds() {
+        Config c = Config.fromEnv(Map.of());
+        assertThat(c.idempotencyTtl()).isEqualTo(java.time.Duration.ofHours(24));
+        assertThat(c.reportWindow()).isEqualTo(java.time.Duration.ofSeconds(60));
+        assertThat(c.maxAttempts()).isEqualTo(3);
+        Config set = Config.fromEnv(Map.of(
+                "SOLVEGATE_IDEMPOTENCY_TTL", "2h", "SOLVEGATE_REPORT_WINDOW", "5m", "SOLVEGATE_MAX_ATTEMPTS", "1"));
+        assertThat(set.idempotencyTtl()).isEqualTo(java.time.Duration.ofHours(2));
+        assertThat(set.reportWindow()).isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(set.maxAttempts()).isEqualTo(1);
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_MAX_ATTEMPTS", "0")))
+                .hasMessage("SOLVEGATE_MAX_ATTEMPTS: must be an integer in 1..100: 0");
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_IDEMPOTENCY_TTL", "forever")))
+                .hasMessageContaining("SOLVEGATE_IDEMPOTENCY_TTL");
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_REPORT_WINDOW", "0s")))
+                .hasMessageContaining("SOLVEGATE_REPORT_WINDOW");
+    }
 }
