@@ -55,6 +55,7 @@ public final class PublicApi {
 
     private static final long MAX_TASK_ID = (1L << 53) - 1;
     private static final HeaderName X_CLIENT_KEY = HeaderNames.create("X-Client-Key");
+    private static final HeaderName IDEMPOTENT_REPLAYED = HeaderNames.create("Idempotent-Replayed");
 
     private final Deps deps;
     private final TaskFields fields;
@@ -78,16 +79,23 @@ public final class PublicApi {
         Incoming in = Incoming.read(req, deps.accounts());
         Replies to = replies.to(in.errorStatus());
         switch (create(req, in)) {
-            case Checked.Ok<Long>(Long taskId) -> {
-                deps.onAccepted().accept(taskId);
-                to.ok(res, Json.MAPPER.createObjectNode().put("taskId", taskId));
+            case Checked.Ok<TaskStore.Admitted>(TaskStore.Admitted a) -> {
+                if (a.replayed()) {
+                    res.header(IDEMPOTENT_REPLAYED, "true");
+                } else {
+                    deps.onAccepted().accept(a.taskId());
+                }
+                to.ok(res, Json.MAPPER.createObjectNode().put("taskId", a.taskId()));
             }
-            case Checked.Refused<Long>(Refusal refusal) -> to.refuse(res, refusal);
+            case Checked.Refused<TaskStore.Admitted>(Refusal refusal) -> to.refuse(res, refusal);
         }
     }
 
-    /** SPEC §1's checks in their order; the new task's id. */
-    private Checked<Long> create(ServerRequest req, Incoming in) {
+    /**
+     * SPEC §1's checks in their order, the {@code Idempotency-Key} after the field rules (step 4); the task's id,
+     * new or, for a key used before with the same task, the earlier one.
+     */
+    private Checked<TaskStore.Admitted> create(ServerRequest req, Incoming in) {
         if (!deps.intake().open()) {
             return Checked.refused(ErrorCode.ERROR_SERVICE_UNAVALIABLE);
         }
@@ -108,13 +116,26 @@ public final class PublicApi {
         if (!(checked instanceof Checked.Ok<NewTask>(NewTask newTask))) {
             return checked.refusedAs();
         }
+        Checked<Optional<String>> idempotency = IdempotencyKey.read(
+                req.headers().first(IdempotencyKey.HEADER), s.body().get("idempotencyKey"));
+        if (!(idempotency instanceof Checked.Ok<Optional<String>>(Optional<String> idempotencyKey))) {
+            return idempotency.refusedAs();
+        }
+        if (idempotencyKey.isPresent()) {
+            Optional<Checked<TaskStore.Admitted>> replay =
+                    deps.tasks().replay(s.caller(), idempotencyKey.get(), newTask);
+            if (replay.isPresent()) {
+                return replay.get();
+            }
+        }
         Optional<Template> template = deps.templates().find(newTask.websitePublicKey());
         if (template.isEmpty()) {
             return Checked.refused(ErrorCode.ERROR_TEMPLATE_NOT_FOUND);
         }
         boolean capacity = deps.solvers()
                 .hasCapacity(template.get().solver(), template.get().settings());
-        return deps.tasks().admit(s.caller(), newTask, template.get(), capacity, clientIp(req));
+        return deps.tasks()
+                .admit(s.caller(), newTask, template.get(), capacity, clientIp(req), idempotencyKey.orElse(null));
     }
 
     private void getTaskResult(ServerRequest req, ServerResponse res) {

@@ -76,6 +76,7 @@ public final class Engine implements AutoCloseable {
                 config.solveTimeout(),
                 config.resultTtl(),
                 config.maxAttempts(),
+                config.idempotencyTtl(),
                 running,
                 this::wake);
         this.listener = db.postgres() ? new PgListener(config, wakeup) : null;

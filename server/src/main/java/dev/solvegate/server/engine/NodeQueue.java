@@ -1,6 +1,7 @@
 package dev.solvegate.server.engine;
 
 import dev.solvegate.server.task.ClaimedTask;
+import dev.solvegate.server.task.IdempotencyKeys;
 import dev.solvegate.server.task.Tasks;
 import java.time.Clock;
 import java.util.List;
@@ -90,6 +91,11 @@ final class NodeQueue {
     /** Deletes ended tasks past their retention; the ledger stays. */
     int reap(long cutoff, int max) {
         return db.inTransaction(h -> Tasks.reap(h, cutoff, max));
+    }
+
+    /** Forgets {@code Idempotency-Key} records made before {@code cutoff} ({@code SOLVEGATE_IDEMPOTENCY_TTL}). */
+    int forgetIdempotencyKeys(long cutoff, int max) {
+        return db.inTransaction(h -> IdempotencyKeys.reap(h, cutoff, max));
     }
 
     /** Forgets nodes whose lease ended before {@code cutoff} (long dead; their tasks are orphaned either way). */

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  *       before its deadline and it has had fewer than {@code SOLVEGATE_MAX_ATTEMPTS} attempts, else ended with
  *       {@code ERROR_TASK_CANCELLED};
  *   <li>a queued task past its deadline is ended with {@code ERROR_TASK_TIMEOUT};
- *   <li>ended tasks past {@code SOLVEGATE_RESULT_TTL} are deleted (their ledger rows stay);
+ *   <li>ended tasks past {@code SOLVEGATE_RESULT_TTL} are deleted (their ledger rows stay), and
+ *       {@code Idempotency-Key} records past {@code SOLVEGATE_IDEMPOTENCY_TTL} forgotten;
  *   <li>the dispatcher is woken, in case a notification was missed.
  * </ul>
  *
@@ -44,6 +45,7 @@ final class Sweeper implements AutoCloseable {
     private final Duration taskTimeout;
     private final long resultTtlMillis;
     private final int maxAttempts;
+    private final long idempotencyTtlMillis;
     private final Map<Long, Worker> running;
     private final Runnable wake;
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(
@@ -65,6 +67,7 @@ final class Sweeper implements AutoCloseable {
             Duration solveTimeout,
             Duration resultTtl,
             int maxAttempts,
+            Duration idempotencyTtl,
             Map<Long, Worker> running,
             Runnable wake) {
         this.queue = queue;
@@ -75,6 +78,7 @@ final class Sweeper implements AutoCloseable {
         this.taskTimeout = taskTimeout;
         this.resultTtlMillis = resultTtl.toMillis();
         this.maxAttempts = maxAttempts;
+        this.idempotencyTtlMillis = idempotencyTtl.toMillis();
         this.running = running;
         this.wake = wake;
     }
@@ -151,6 +155,7 @@ final class Sweeper implements AutoCloseable {
                         id, Outcome.timedOut(ErrorCode.ERROR_TASK_TIMEOUT, taskTimeout), Tasks.Guard.overdue(now));
             }
             queue.reap(now - resultTtlMillis, 1000);
+            queue.forgetIdempotencyKeys(now - idempotencyTtlMillis, 1000);
             queue.forgetNodes(now - 100 * leaseMillis);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "sweep failed: " + e);

@@ -87,7 +87,8 @@ public final class Node implements AutoCloseable {
             solvers.all()
                     .forEach(s ->
                             metrics.solver(s.id(), s.jar(), s.version(), s.spi().toString()));
-            var tasks = new TaskStore(db.jdbi(), clock, config.taskTimeout(), config.resultTtl());
+            var tasks =
+                    new TaskStore(db.jdbi(), clock, config.taskTimeout(), config.resultTtl(), config.idempotencyTtl());
             Engine engine = Engine.create(db, config, solvers, metrics, clock);
             if (withPublicApi) {
                 var replies = new Replies(config.errorStatusAlways200());

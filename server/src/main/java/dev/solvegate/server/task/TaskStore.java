@@ -28,16 +28,49 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class TaskStore {
 
+    /**
+     * An accepted createTask: the task's id, and whether it was accepted before with the same
+     * {@code Idempotency-Key} (a replay, which changed nothing).
+     */
+    public record Admitted(long taskId, boolean replayed) {}
+
+    /** The refusal of an {@code Idempotency-Key} used before with another task. */
+    public static final String KEY_REUSED = "Idempotency-Key was used with a different task";
+
     private final Jdbi jdbi;
     private final Clock clock;
     private final Duration taskTimeout;
     private final Duration resultTtl;
+    private final Duration idempotencyTtl;
 
     public TaskStore(Jdbi jdbi, Clock clock, Duration taskTimeout, Duration resultTtl) {
+        this(jdbi, clock, taskTimeout, resultTtl, Duration.ofHours(24));
+    }
+
+    /** @param idempotencyTtl how long an {@code Idempotency-Key} is remembered ({@code SOLVEGATE_IDEMPOTENCY_TTL}) */
+    public TaskStore(Jdbi jdbi, Clock clock, Duration taskTimeout, Duration resultTtl, Duration idempotencyTtl) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.taskTimeout = taskTimeout;
         this.resultTtl = resultTtl;
+        this.idempotencyTtl = idempotencyTtl;
+    }
+
+    /**
+     * What an {@code Idempotency-Key} of the caller already stands for, read without locks: empty when it is new
+     * (or forgotten), the earlier task when the fingerprint matches, else the refusal of a reused key. The
+     * admission checks again under the account's lock, so this only saves work; it decides nothing alone.
+     */
+    public Optional<Checked<Admitted>> replay(Caller caller, String idempotencyKey, NewTask task) {
+        long since = clock.millis() - idempotencyTtl.toMillis();
+        return jdbi.withHandle(h -> IdempotencyKeys.find(h, caller.accountId(), idempotencyKey, since))
+                .map(r -> replayOf(r, IdempotencyKeys.fingerprint(task)));
+    }
+
+    private static Checked<Admitted> replayOf(IdempotencyKeys.Recorded r, String fingerprint) {
+        return r.fingerprint().equals(fingerprint)
+                ? Checked.ok(new Admitted(r.taskId(), true))
+                : Checked.refused(ErrorCode.ERROR_MISSING_REQUEST_DATA, KEY_REUSED);
     }
 
     /**
@@ -50,29 +83,71 @@ public final class TaskStore {
      */
     public Checked<Long> admit(
             Caller caller, NewTask task, Template template, boolean solverHasCapacity, String clientIp) {
+        return switch (admit(caller, task, template, solverHasCapacity, clientIp, null)) {
+            case Checked.Ok<Admitted>(Admitted a) -> Checked.ok(a.taskId());
+            case Checked.Refused<Admitted> r -> r.refusedAs();
+        };
+    }
+
+    /**
+     * As {@link #admit(Caller, NewTask, Template, boolean, String)}, with an {@code Idempotency-Key} (or null):
+     * under the account's row lock, a key already recorded for the account answers its task (the same
+     * fingerprint) or a refusal (another), writing nothing; a new key is recorded with the task, in the same
+     * transaction. Concurrent requests with one key, on any nodes, thus admit one task; the table's primary key
+     * refuses a second record even if the lock order were broken, and the request then answers the winner's task.
+     */
+    public Checked<Admitted> admit(
+            Caller caller,
+            NewTask task,
+            Template template,
+            boolean solverHasCapacity,
+            String clientIp,
+            String idempotencyKey) {
         String request = TaskCodec.encode(task);
-        try {
-            return Transactions.retrying(
-                    jdbi, h -> admitIn(h, caller, template, solverHasCapacity, clientIp, request, task.callbackUrl()));
-        } catch (RuntimeException e) {
-            if (DatabaseFaults.retryableConflict(e) && !DatabaseFaults.unreachable(e)) {
-                return Checked.refused(ErrorCode.ERROR_DATABASE_BALANCE);
+        Idempotency idem = idempotencyKey == null
+                ? null
+                : new Idempotency(
+                        idempotencyKey, IdempotencyKeys.fingerprint(task), clock.millis() - idempotencyTtl.toMillis());
+        for (int tries = 1; ; tries++) {
+            try {
+                return Transactions.retrying(
+                        jdbi,
+                        h -> admitIn(
+                                h, caller, template, solverHasCapacity, clientIp, request, task.callbackUrl(), idem));
+            } catch (RuntimeException e) {
+                if (idem != null && tries == 1 && IdempotencyKeys.duplicate(e)) {
+                    continue; // another request recorded the key first: the next try answers its task
+                }
+                if (DatabaseFaults.retryableConflict(e) && !DatabaseFaults.unreachable(e)) {
+                    return Checked.refused(ErrorCode.ERROR_DATABASE_BALANCE);
+                }
+                throw e;
             }
-            throw e;
         }
     }
 
-    private Checked<Long> admitIn(
+    /** An Idempotency-Key as admission needs it; {@code since} is the oldest record that still counts. */
+    private record Idempotency(String key, String fingerprint, long since) {}
+
+    private Checked<Admitted> admitIn(
             Handle h,
             Caller caller,
             Template template,
             boolean capacity,
             String clientIp,
             String request,
-            String callbackUrl) {
+            String callbackUrl,
+            Idempotency idem) {
         long now = clock.millis();
         Limits.PackageRow pkg = caller.packageKey() ? Slots.lockPackage(h, caller.packageId()) : null;
         Limits.AccountRow account = Slots.lockAccount(h, caller.accountId());
+        if (idem != null) {
+            Optional<IdempotencyKeys.Recorded> seen =
+                    IdempotencyKeys.find(h, caller.accountId(), idem.key(), idem.since());
+            if (seen.isPresent()) {
+                return replayOf(seen.get(), idem.fingerprint());
+            }
+        }
         return switch (Limits.admit(pkg, account, capacity, now)) {
             case Checked.Refused<Limits.Admit>(var refusal) -> new Checked.Refused<>(refusal);
             case Checked.Ok<Limits.Admit>(Limits.Admit admit) -> {
@@ -93,8 +168,12 @@ public final class TaskStore {
                                 callbackUrl,
                                 now,
                                 now + taskTimeout.toMillis()));
+                if (idem != null) {
+                    IdempotencyKeys.record(
+                            h, caller.accountId(), idem.key(), idem.fingerprint(), id, now, idem.since());
+                }
                 Tasks.notifyWorkers(h);
-                yield Checked.ok(id);
+                yield Checked.ok(new Admitted(id, false));
             }
         };
     }

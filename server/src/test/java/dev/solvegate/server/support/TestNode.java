@@ -107,6 +107,14 @@ public final class TestNode implements AutoCloseable {
         return post(path, body.toString());
     }
 
+    /** POSTs {@code body} to the public API with extra request headers. */
+    public Reply post(String path, JsonNode body, Map<String, String> headers) {
+        var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+        headers.forEach(b::header);
+        return send(b);
+    }
+
     public Reply get(String path, Map<String, String> headers) {
         var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path))
                 .GET();
