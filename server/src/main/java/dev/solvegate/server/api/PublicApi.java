@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.solvegate.proxy.AddressGuard;
 import dev.solvegate.server.account.AccountStore;
-import dev.solvegate.server.account.ApiKeys;
 import dev.solvegate.server.account.Caller;
 import dev.solvegate.server.billing.Ledger;
 import dev.solvegate.server.core.Checked;
@@ -16,10 +15,8 @@ import dev.solvegate.server.intake.Intake;
 import dev.solvegate.server.limit.Limits;
 import dev.solvegate.server.solver.Solvers;
 import dev.solvegate.server.task.NewTask;
-import dev.solvegate.server.task.ResultBody;
+import dev.solvegate.server.task.TaskEnds;
 import dev.solvegate.server.task.TaskStore;
-import dev.solvegate.server.task.TaskView;
-import dev.solvegate.server.task.Tasks;
 import dev.solvegate.server.template.TemplateStore;
 import dev.solvegate.server.template.TemplateStore.Template;
 import io.helidon.http.HeaderName;
@@ -51,27 +48,35 @@ public final class PublicApi {
             AddressGuard guard,
             Replies replies,
             Clock clock,
-            LongConsumer onAccepted) {}
+            LongConsumer onAccepted,
+            TaskEnds ends,
+            Canceller canceller) {}
 
-    private static final long MAX_TASK_ID = (1L << 53) - 1;
-    private static final HeaderName X_CLIENT_KEY = HeaderNames.create("X-Client-Key");
+    /** Ends a task of an account that has not ended (the engine's cancel); false when nothing was ended. */
+    @FunctionalInterface
+    public interface Canceller {
+        boolean cancel(long accountId, long taskId);
+    }
+
     private static final HeaderName IDEMPOTENT_REPLAYED = HeaderNames.create("Idempotent-Replayed");
 
     private final Deps deps;
     private final TaskFields fields;
     private final Replies replies;
+    private final TaskMethods taskMethods;
 
     public PublicApi(Deps deps) {
         this.deps = deps;
         this.fields = new TaskFields(deps.guard());
         this.replies = deps.replies();
+        this.taskMethods =
+                new TaskMethods(deps.tasks(), deps.accounts(), deps.ends(), deps.canceller(), deps.replies());
     }
 
     /** Adds the public routes (each also with a trailing slash). */
     void routing(HttpRouting.Builder r) {
         r.post("/createTask", this::createTask).post("/createTask/", this::createTask);
-        r.post("/getTaskResult", this::getTaskResult).post("/getTaskResult/", this::getTaskResult);
-        r.get("/getTaskResult/{taskId}", this::getTaskResultByPath);
+        taskMethods.routing(r);
         r.post("/getBalance", this::getBalance).post("/getBalance/", this::getBalance);
     }
 
@@ -138,69 +143,6 @@ public final class PublicApi {
                 .admit(s.caller(), newTask, template.get(), capacity, clientIp(req), idempotencyKey.orElse(null));
     }
 
-    private void getTaskResult(ServerRequest req, ServerResponse res) {
-        switch (Incoming.object(req)) {
-            case Checked.Ok<JsonNode>(JsonNode body) -> taskResult(res, Incoming.clientKey(body), body.get("taskId"));
-            case Checked.Refused<JsonNode>(Refusal refusal) -> replies.refuse(res, refusal);
-        }
-    }
-
-    private void getTaskResultByPath(ServerRequest req, ServerResponse res) {
-        String key = req.headers().first(X_CLIENT_KEY).orElse(null);
-        taskResult(
-                res,
-                key,
-                Json.MAPPER
-                        .getNodeFactory()
-                        .textNode(req.path().pathParameters().get("taskId")));
-    }
-
-    /**
-     * The usual case, a key and a well-formed task id, takes one query for the key, its account and the task;
-     * anything else is answered from the key alone, with the same checks in the same order.
-     */
-    private void taskResult(ServerResponse res, String key, JsonNode idNode) {
-        long id = idNode == null || idNode.isNull() ? 0 : taskId(idNode);
-        if (key != null && id > 0) {
-            Optional<Tasks.KeyedResult> read = deps.tasks().resultForKey(ApiKeys.hash(key), id);
-            if (read.isEmpty()) {
-                replies.refuse(res, ErrorCode.ERROR_KEY_DOES_NOT_EXIST);
-                return;
-            }
-            Replies to = replies.to(read.get().errorStatus());
-            if (read.get().suspended()) {
-                to.refuse(res, ErrorCode.ERROR_ACCOUNT_SUSPENDED);
-            } else if (read.get().task().isEmpty()) {
-                to.refuse(res, ErrorCode.ERROR_TASK_NOT_FOUND);
-            } else {
-                taskReply(to, res, read.get().task().get());
-            }
-            return;
-        }
-        Optional<Caller> caller =
-                key == null ? Optional.empty() : deps.accounts().caller(key);
-        if (caller.isEmpty()) {
-            replies.refuse(res, ErrorCode.ERROR_KEY_DOES_NOT_EXIST);
-            return;
-        }
-        Replies to = replies.to(caller.get().errorStatus());
-        if (caller.get().suspended()) {
-            to.refuse(res, ErrorCode.ERROR_ACCOUNT_SUSPENDED);
-        } else if (idNode == null || idNode.isNull()) {
-            to.refuse(res, new Refusal(ErrorCode.ERROR_MISSING_REQUEST_DATA, "taskId is required"));
-        } else {
-            to.refuse(res, ErrorCode.ERROR_TASK_NOT_FOUND);
-        }
-    }
-
-    private static void taskReply(Replies to, ServerResponse res, TaskView t) {
-        switch (t.status()) {
-            case "ready" -> to.okBody(res, ResultBody.ready(t));
-            case "failed" -> to.failedTask(res, ResultBody.failure(t), ResultBody.failed(t));
-            default -> to.ok(res, Json.MAPPER.createObjectNode().put("status", "processing"));
-        }
-    }
-
     private void getBalance(ServerRequest req, ServerResponse res) {
         Incoming in = Incoming.read(req, deps.accounts());
         Replies to = replies.to(in.errorStatus());
@@ -237,17 +179,6 @@ public final class PublicApi {
     /** The body's {@code clientKey} (or {@code ClientKey}), or null ({@link Incoming#clientKey}). */
     static String clientKey(JsonNode body) {
         return Incoming.clientKey(body);
-    }
-
-    /** A positive id that fits in 53 bits, from a number or a numeric string; else 0. */
-    static long taskId(JsonNode n) {
-        long id = 0;
-        if (n.isIntegralNumber() && n.canConvertToLong()) {
-            id = n.asLong();
-        } else if (n.isTextual() && n.asText().matches("\\d{1,16}")) {
-            id = Long.parseLong(n.asText());
-        }
-        return id > 0 && id <= MAX_TASK_ID ? id : 0;
     }
 
     private static String clientIp(ServerRequest req) {

@@ -7,6 +7,8 @@ import dev.solvegate.server.metrics.Metrics;
 import dev.solvegate.server.solver.Solvers;
 import dev.solvegate.server.store.Database;
 import dev.solvegate.server.task.ClaimedTask;
+import dev.solvegate.server.task.TaskEnds;
+import dev.solvegate.server.task.Tasks;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -47,9 +49,11 @@ public final class Engine implements AutoCloseable {
     private final Thread dispatcher;
     private final Sweeper sweeper;
     private final PgListener listener;
+    private final TaskEnds ends;
     private volatile boolean draining;
 
-    private Engine(Database db, Config config, Solvers solvers, Metrics metrics, Clock clock) {
+    private Engine(Database db, Config config, Solvers solvers, Metrics metrics, Clock clock, TaskEnds ends) {
+        this.ends = ends;
         this.workers = config.workers();
         this.drainGrace = config.drainGrace();
         this.clock = clock;
@@ -79,7 +83,7 @@ public final class Engine implements AutoCloseable {
                 config.idempotencyTtl(),
                 running,
                 this::wake);
-        this.listener = db.postgres() ? new PgListener(config, wakeup) : null;
+        this.listener = db.postgres() ? new PgListener(config, wakeup, this::endedElsewhere, ends::endedAll) : null;
         this.dispatcher =
                 Thread.ofPlatform().name("solvegate-dispatcher").daemon().unstarted(this::dispatch);
         metrics.engineGauges(this::busy, workers, queue::depth, queue::inFlight);
@@ -87,7 +91,24 @@ public final class Engine implements AutoCloseable {
 
     /** An engine over {@code db}, not yet started: {@link #wake()} may be called already. */
     public static Engine create(Database db, Config config, Solvers solvers, Metrics metrics, Clock clock) {
-        return new Engine(db, config, solvers, metrics, clock);
+        return create(db, config, solvers, metrics, clock, new TaskEnds());
+    }
+
+    /** As above, telling {@code ends} of every task end, on this node or (PostgreSQL) any other. */
+    public static Engine create(
+            Database db, Config config, Solvers solvers, Metrics metrics, Clock clock, TaskEnds ends) {
+        return new Engine(db, config, solvers, metrics, clock, ends);
+    }
+
+    /**
+     * Cancels a task of {@code accountId} that has not ended (cancelTask): it ends at once with {@code
+     * ERROR_TASK_CANCELLED}, through the settlement and its guard, so a solver finishing at the same moment
+     * and the cancellation settle exactly once between them; a solver running for it on this node or (by the
+     * end's notification) another is stopped. False when the task had ended, was another account's, or
+     * does not exist.
+     */
+    public boolean cancel(long accountId, long taskId) {
+        return settlement.settle(taskId, Outcome.cancelledByClient(), Tasks.Guard.client(accountId));
     }
 
     /** Starts the dispatcher, the lease heartbeat and sweep, and on PostgreSQL the notification listener. */
@@ -215,9 +236,25 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** A task ended (here or by the sweep): count it and deliver its callback. */
+    /** A task ended on another node (or this one, the notification coming back): wake waiters, stop its solver. */
+    private void endedElsewhere(long taskId) {
+        ends.ended(taskId);
+        stopIfRunning(taskId);
+    }
+
+    /** A worker still running for a task that has ended (it was cancelled) gives it up without settling. */
+    private void stopIfRunning(long taskId) {
+        Worker w = running.get(taskId);
+        if (w != null) {
+            w.stop(Worker.Stop.ABANDON);
+        }
+    }
+
+    /** A task ended here (by its worker, the sweep or a cancellation): count it, wake waiters, deliver its callback. */
     private void ended(Settlement.Ended e) {
         metrics.ended(e.label(), e.view().endedAt() - e.view().createdAt());
+        ends.ended(e.view().id());
+        stopIfRunning(e.view().id());
         if (e.callbackUrl() != null) {
             callbacks.deliver(e);
         }

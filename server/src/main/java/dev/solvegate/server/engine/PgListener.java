@@ -7,13 +7,16 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
+import java.util.function.LongConsumer;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /**
- * Listens on PostgreSQL for {@code NOTIFY solvegate_tasks} (sent by admissions and hand-backs on any node)
- * over a dedicated connection outside the pool, and wakes the dispatcher. A lost connection is reopened
- * after a second; the dispatcher is woken then too, since notifications sent meanwhile are lost.
+ * The node's one listener on PostgreSQL, over a dedicated connection outside the pool: {@code NOTIFY
+ * solvegate_tasks} (sent by admissions and hand-backs on any node) wakes the dispatcher, and {@code NOTIFY
+ * solvegate_ended} (a task ended on any node, its id as payload) is fanned out to this node's waiters and
+ * workers. A lost connection is reopened after a second; the dispatcher and every waiter are woken then too,
+ * since notifications sent meanwhile are lost.
  *
  * <p>Thread-safety: start and close once; runs on its own thread.
  */
@@ -23,12 +26,20 @@ final class PgListener implements AutoCloseable {
 
     private final Config config;
     private final Wakeup wakeup;
+    private final LongConsumer onEnded;
+    private final Runnable onReconnect;
     private final Thread thread;
     private volatile boolean closed;
 
-    PgListener(Config config, Wakeup wakeup) {
+    /**
+     * @param onEnded told of each task end, with its id; called on the listener's thread, must not block
+     * @param onReconnect told when notifications may have been lost
+     */
+    PgListener(Config config, Wakeup wakeup, LongConsumer onEnded, Runnable onReconnect) {
         this.config = config;
         this.wakeup = wakeup;
+        this.onEnded = onEnded;
+        this.onReconnect = onReconnect;
         this.thread = Thread.ofPlatform().name("solvegate-listener").daemon().unstarted(this::loop);
     }
 
@@ -41,13 +52,15 @@ final class PgListener implements AutoCloseable {
             try (Connection c = connect()) {
                 try (Statement s = c.createStatement()) {
                     s.execute("LISTEN " + Tasks.CHANNEL);
+                    s.execute("LISTEN " + Tasks.ENDED_CHANNEL);
                 }
                 wakeup.signal();
+                onReconnect.run();
                 PGConnection pg = c.unwrap(PGConnection.class);
                 while (!closed) {
                     PGNotification[] notes = pg.getNotifications(500);
-                    if (notes != null && notes.length > 0) {
-                        wakeup.signal();
+                    if (notes != null) {
+                        dispatch(notes);
                     }
                 }
             } catch (SQLException e) {
@@ -61,6 +74,24 @@ final class PgListener implements AutoCloseable {
                     return;
                 }
             }
+        }
+    }
+
+    private void dispatch(PGNotification[] notes) {
+        boolean work = false;
+        for (PGNotification n : notes) {
+            if (Tasks.ENDED_CHANNEL.equals(n.getName())) {
+                try {
+                    onEnded.accept(Long.parseLong(n.getParameter()));
+                } catch (NumberFormatException e) {
+                    LOG.log(System.Logger.Level.WARNING, "ignored a task-end notification without an id");
+                }
+            } else {
+                work = true;
+            }
+        }
+        if (work) {
+            wakeup.signal();
         }
     }
 

@@ -12,14 +12,16 @@ import org.jdbi.v3.core.Handle;
  * Ends tasks and bills them, exactly once.
  *
  * <p>Design note: one transaction locks the task row with a guard that says who may end it (the node
- * holding its lease, or the sweeper for an overdue or orphaned task: {@link Tasks.Guard}). When the guard no
+ * holding its lease, the sweeper for an overdue or orphaned task, or the client cancelling a task of its
+ * account: {@link Tasks.Guard}). When the guard no
  * longer matches, somebody else already ended or took the task and nothing is written. Otherwise the task
  * becomes {@code ready} or {@code failed}; its thread slots are given back ({@link Slots#giveBack}, package
  * then account: the admission's lock order, so the two never deadlock); and its hold is either captured into
  * a {@code charge} ledger row ({@link Ledger#capture}, whose unique {@code task_id} would refuse a second
  * charge even if the guard were wrong) or released. Balance moves only with a ledger row, in the same
  * transaction. Conflicts (40001, 40P01, lock timeouts) are retried a bounded number of times; after that the
- * task stays under its lease, and the lease sweep ends it later.
+ * task stays under its lease, and the lease sweep ends it later. Every end also notifies all nodes
+ * ({@link Tasks#notifyEnded}), so long-polls answer and a solver running elsewhere for a cancelled task stops.
  *
  * <p>Thread-safety: safe for concurrent use; all state is in the database.
  */
@@ -69,6 +71,7 @@ final class Settlement {
         String code = outcome instanceof Outcome.Failed f ? f.code().name() : null;
         String description = outcome instanceof Outcome.Failed f ? f.description() : null;
         Tasks.end(h, id, now, token, cost, code, description);
+        Tasks.notifyEnded(h, id);
         Slots.giveBack(h, t.accountId(), t.packageId());
         if (token != null) {
             Ledger.capture(h, t.accountId(), id, t.hold(), now);

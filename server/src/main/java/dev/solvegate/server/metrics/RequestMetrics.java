@@ -19,8 +19,20 @@ public final class RequestMetrics implements Filter {
     /** The current request's answer, written by the reply and read here; bound only inside {@link #filter}. */
     private static final ScopedValue<String[]> ANSWER = ScopedValue.newInstance();
 
-    private static final Set<String> METHODS =
-            Set.of("createTask", "getTaskResult", "getBalance", "getTasks", "getSpending", "healthz", "readyz");
+    private static final Set<String> METHODS = Set.of(
+            "createTask",
+            "getTaskResult",
+            "getBalance",
+            "getTasks",
+            "getSpending",
+            "cancelTask",
+            "reportIncorrect",
+            "reportIncorrectTokenCaptcha",
+            "reportCorrect",
+            "getQueueStats",
+            "openapi.json",
+            "healthz",
+            "readyz");
 
     private final Metrics metrics;
 

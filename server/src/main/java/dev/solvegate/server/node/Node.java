@@ -18,6 +18,7 @@ import dev.solvegate.server.intake.Intake;
 import dev.solvegate.server.metrics.Metrics;
 import dev.solvegate.server.solver.Solvers;
 import dev.solvegate.server.store.Database;
+import dev.solvegate.server.task.TaskEnds;
 import dev.solvegate.server.task.TaskStore;
 import dev.solvegate.server.template.TemplateStore;
 import io.helidon.webserver.WebServer;
@@ -89,7 +90,8 @@ public final class Node implements AutoCloseable {
                             metrics.solver(s.id(), s.jar(), s.version(), s.spi().toString()));
             var tasks =
                     new TaskStore(db.jdbi(), clock, config.taskTimeout(), config.resultTtl(), config.idempotencyTtl());
-            Engine engine = Engine.create(db, config, solvers, metrics, clock);
+            var ends = new TaskEnds();
+            Engine engine = Engine.create(db, config, solvers, metrics, clock, ends);
             if (withPublicApi) {
                 var replies = new Replies(config.errorStatusAlways200());
                 var api = new PublicApi(new PublicApi.Deps(
@@ -101,7 +103,9 @@ public final class Node implements AutoCloseable {
                         new AddressGuard(config.proxyAllowPrivate()),
                         replies,
                         clock,
-                        id -> engine.wake()));
+                        id -> engine.wake(),
+                        ends,
+                        engine::cancel));
                 var customer = new CustomerReads(accounts, tasks, db.jdbi(), replies, clock);
                 var customerConsole = new CustomerConsole(customer, clock);
                 publicServer = listen(

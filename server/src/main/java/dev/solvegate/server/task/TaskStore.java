@@ -188,7 +188,7 @@ public final class TaskStore {
         long now = clock.millis();
         return jdbi.withHandle(h -> Tasks.resultForKey(h, keyHash, id))
                 .map(r -> new Tasks.KeyedResult(
-                        r.suspended(), r.errorStatus(), r.task().filter(t -> retained(t, now))));
+                        r.accountId(), r.suspended(), r.errorStatus(), r.task().filter(t -> retained(t, now))));
     }
 
     /** Up to {@code limit} of an account's tasks whose results are still kept, newest first. */

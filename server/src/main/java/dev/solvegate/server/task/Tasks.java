@@ -28,6 +28,9 @@ public final class Tasks {
     /** The channel {@code LISTEN}ed to on PostgreSQL; whatever queues work notifies it ({@link #notifyWorkers}). */
     public static final String CHANNEL = "solvegate_tasks";
 
+    /** The channel of task ends on PostgreSQL, the task id as payload ({@link #notifyEnded}). */
+    public static final String ENDED_CHANNEL = "solvegate_ended";
+
     /** A solving task whose node has no live lease at {@code :now}: SQL over the row {@code tasks}. */
     static final String ORPHANED = "status = 'solving' AND NOT EXISTS"
             + " (SELECT 1 FROM nodes n WHERE n.id = tasks.lease_owner AND n.lease_until >= :now)";
@@ -63,6 +66,11 @@ public final class Tasks {
         public static Guard orphaned(long now) {
             return new Guard(ORPHANED, Map.of("now", now));
         }
+
+        /** The client, cancelling a task of its account that has not ended ({@code cancelTask}). */
+        public static Guard client(long accountId) {
+            return new Guard("status IN ('queued', 'solving') AND account_id = :account", Map.of("account", accountId));
+        }
     }
 
     /** A task locked for its end: what the settlement bills and reports. */
@@ -81,10 +89,11 @@ public final class Tasks {
     /**
      * What getTaskResult needs, read with the key.
      *
+     * @param accountId the key's account
      * @param suspended whether the key's account is suspended
      * @param errorStatus the account's own error-status mode, or null for the node's
      */
-    public record KeyedResult(boolean suspended, ErrorStatus errorStatus, Optional<TaskView> task) {}
+    public record KeyedResult(long accountId, boolean suspended, ErrorStatus errorStatus, Optional<TaskView> task) {}
 
     /**
      * A task as an account's task list shows it (getTasks, the consoles); never its request, proxy or token.
@@ -149,6 +158,17 @@ public final class Tasks {
     public static void notifyWorkers(Handle h) {
         if (Transactions.postgres(h)) {
             h.execute(NOTIFY);
+        }
+    }
+
+    /**
+     * Tells every node (PostgreSQL {@code NOTIFY solvegate_ended}, payload the id) that task {@code id} ended, so
+     * that long-polls waiting for it answer and the node running it stops its solver; delivered when {@code h}'s
+     * transaction commits. On H2 the one node is told in-process.
+     */
+    public static void notifyEnded(Handle h, long id) {
+        if (Transactions.postgres(h)) {
+            h.execute("NOTIFY " + ENDED_CHANNEL + ", '" + id + "'");
         }
     }
 
@@ -318,7 +338,7 @@ public final class Tasks {
      * unknown or revoked.
      */
     public static Optional<KeyedResult> resultForKey(Handle h, String keyHash, long id) {
-        return h.createQuery("SELECT a.status AS account_status, a.error_status, " + VIEW_COLUMNS + """
+        return h.createQuery("SELECT k.account_id, a.status AS account_status, a.error_status, " + VIEW_COLUMNS + """
 
                 FROM api_keys k
                 JOIN accounts a ON a.id = k.account_id
@@ -333,8 +353,10 @@ public final class Tasks {
                     ErrorStatus mode = errorStatus == null
                             ? null
                             : ErrorStatus.parse(errorStatus).orElseThrow();
+                    long accountId = rs.getLong("account_id");
                     rs.getLong("id");
-                    return new KeyedResult(suspended, mode, rs.wasNull() ? Optional.empty() : Optional.of(view(rs)));
+                    Optional<TaskView> task = rs.wasNull() ? Optional.empty() : Optional.of(view(rs));
+                    return new KeyedResult(accountId, suspended, mode, task);
                 })
                 .findOne();
     }
