@@ -34,15 +34,22 @@ public final class AccountStore {
             int maxThreads,
             long price,
             int inFlight,
-            ErrorStatus errorStatus) {}
+            ErrorStatus errorStatus,
+            boolean refundIncorrect) {}
 
     /**
      * An account's editable fields; null means unchanged.
      *
      * @param errorStatus when {@code setErrorStatus}, the new mode (null: follow the node's again)
+     * @param refundIncorrect whether tasks reported incorrect are refunded, null: unchanged
      */
     public record AccountPatch(
-            String status, Integer maxThreads, Long price, boolean setErrorStatus, ErrorStatus errorStatus) {}
+            String status,
+            Integer maxThreads,
+            Long price,
+            boolean setErrorStatus,
+            ErrorStatus errorStatus,
+            Boolean refundIncorrect) {}
 
     /** A package as the admin API and getBalance show it; quota use already reset for a new hour or day. */
     public record PackageView(
@@ -153,7 +160,7 @@ public final class AccountStore {
     }
 
     private static final String ACCOUNT_COLUMNS =
-            "id, name, status, balance, held, max_threads, price, in_flight, error_status";
+            "id, name, status, balance, held, max_threads, price, in_flight, error_status, refund_incorrect";
 
     private static AccountView accountView(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new AccountView(
@@ -165,7 +172,17 @@ public final class AccountStore {
                 rs.getInt("max_threads"),
                 rs.getLong("price"),
                 rs.getInt("in_flight"),
-                errorStatus(rs.getString("error_status")));
+                errorStatus(rs.getString("error_status")),
+                rs.getBoolean("refund_incorrect"));
+    }
+
+    /** Whether the account refunds tasks reported incorrect ({@code refundIncorrect}), read in {@code h}. */
+    public static boolean refundsIncorrect(Handle h, long accountId) {
+        return h.createQuery("SELECT refund_incorrect FROM accounts WHERE id = :id")
+                .bind("id", accountId)
+                .mapTo(Boolean.class)
+                .findOne()
+                .orElse(false);
     }
 
     /** A stored {@code error_status} ({@code seed}, {@code 200} or NULL) as a mode, null for NULL. */
@@ -199,7 +216,7 @@ public final class AccountStore {
 
     /** Changes the given fields (null: unchanged); false when there is no such account. */
     public boolean updateAccount(long id, String status, Integer maxThreads, Long price) {
-        return updateAccount(id, new AccountPatch(status, maxThreads, price, false, null));
+        return updateAccount(id, new AccountPatch(status, maxThreads, price, false, null, null));
     }
 
     /** Changes the fields of {@code p} in one statement; false when there is no such account. */
@@ -207,7 +224,8 @@ public final class AccountStore {
         return jdbi.withHandle(h -> h.createUpdate("""
                 UPDATE accounts SET status = COALESCE(:status, status),
                   max_threads = COALESCE(:threads, max_threads), price = COALESCE(:price, price),
-                  error_status = CASE WHEN :setErrorStatus THEN :errorStatus ELSE error_status END
+                  error_status = CASE WHEN :setErrorStatus THEN :errorStatus ELSE error_status END,
+                  refund_incorrect = COALESCE(:refundIncorrect, refund_incorrect)
                 WHERE id = :id
                 """)
                         .bind("id", id)
@@ -218,6 +236,7 @@ public final class AccountStore {
                         .bind(
                                 "errorStatus",
                                 p.errorStatus() == null ? null : p.errorStatus().wire())
+                        .bind("refundIncorrect", p.refundIncorrect())
                         .execute()
                 == 1);
     }

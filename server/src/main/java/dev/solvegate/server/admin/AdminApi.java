@@ -112,7 +112,9 @@ public final class AdminApi {
         boolean setErrorStatus = f.present("errorStatus");
         ErrorStatus errorStatus = setErrorStatus ? errorStatus(f) : null;
         if (!accounts.updateAccount(
-                id, new AccountStore.AccountPatch(status, maxThreads, price, setErrorStatus, errorStatus))) {
+                id,
+                new AccountStore.AccountPatch(
+                        status, maxThreads, price, setErrorStatus, errorStatus, f.optionalBool("refundIncorrect")))) {
             notFound(res, "account", id);
             return;
         }
@@ -299,6 +301,7 @@ public final class AdminApi {
                 .put("price", Money.format(a.price()))
                 .put("inFlight", a.inFlight());
         out.put("errorStatus", a.errorStatus() == null ? null : a.errorStatus().wire());
+        out.put("refundIncorrect", a.refundIncorrect());
         return out;
     }
 

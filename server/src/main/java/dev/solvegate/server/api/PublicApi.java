@@ -13,8 +13,10 @@ import dev.solvegate.server.core.Money;
 import dev.solvegate.server.core.Refusal;
 import dev.solvegate.server.intake.Intake;
 import dev.solvegate.server.limit.Limits;
+import dev.solvegate.server.metrics.Metrics;
 import dev.solvegate.server.solver.Solvers;
 import dev.solvegate.server.task.NewTask;
+import dev.solvegate.server.task.Reports;
 import dev.solvegate.server.task.TaskEnds;
 import dev.solvegate.server.task.TaskStore;
 import dev.solvegate.server.template.TemplateStore;
@@ -50,7 +52,9 @@ public final class PublicApi {
             Clock clock,
             LongConsumer onAccepted,
             TaskEnds ends,
-            Canceller canceller) {}
+            Canceller canceller,
+            Reports reports,
+            Metrics metrics) {}
 
     /** Ends a task of an account that has not ended (the engine's cancel); false when nothing was ended. */
     @FunctionalInterface
@@ -69,8 +73,14 @@ public final class PublicApi {
         this.deps = deps;
         this.fields = new TaskFields(deps.guard());
         this.replies = deps.replies();
-        this.taskMethods =
-                new TaskMethods(deps.tasks(), deps.accounts(), deps.ends(), deps.canceller(), deps.replies());
+        this.taskMethods = new TaskMethods(
+                deps.tasks(),
+                deps.accounts(),
+                deps.ends(),
+                deps.canceller(),
+                deps.reports(),
+                deps.metrics(),
+                deps.replies());
     }
 
     /** Adds the public routes (each also with a trailing slash). */

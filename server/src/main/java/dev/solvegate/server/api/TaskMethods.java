@@ -8,6 +8,8 @@ import dev.solvegate.server.core.Checked;
 import dev.solvegate.server.core.ErrorCode;
 import dev.solvegate.server.core.Json;
 import dev.solvegate.server.core.Refusal;
+import dev.solvegate.server.metrics.Metrics;
+import dev.solvegate.server.task.Reports;
 import dev.solvegate.server.task.ResultBody;
 import dev.solvegate.server.task.TaskEnds;
 import dev.solvegate.server.task.TaskStore;
@@ -22,7 +24,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The methods about one existing task: getTaskResult (with its long-poll), cancelTask. Each finds the caller's
+ * The methods about one existing task: getTaskResult (with its long-poll), cancelTask, reportIncorrect and
+ * reportCorrect. Each finds the caller's
  * task the same way ({@link #lookup}: key, account, task in one query in the usual case) and answers in the
  * caller's error-status mode.
  *
@@ -43,13 +46,24 @@ final class TaskMethods {
     private final AccountStore accounts;
     private final TaskEnds ends;
     private final PublicApi.Canceller canceller;
+    private final Reports reports;
+    private final Metrics metrics;
     private final Replies replies;
 
-    TaskMethods(TaskStore tasks, AccountStore accounts, TaskEnds ends, PublicApi.Canceller canceller, Replies replies) {
+    TaskMethods(
+            TaskStore tasks,
+            AccountStore accounts,
+            TaskEnds ends,
+            PublicApi.Canceller canceller,
+            Reports reports,
+            Metrics metrics,
+            Replies replies) {
         this.tasks = tasks;
         this.accounts = accounts;
         this.ends = ends;
         this.canceller = canceller;
+        this.reports = reports;
+        this.metrics = metrics;
         this.replies = replies;
     }
 
@@ -57,6 +71,12 @@ final class TaskMethods {
         r.post("/getTaskResult", this::getTaskResult).post("/getTaskResult/", this::getTaskResult);
         r.get("/getTaskResult/{taskId}", this::getTaskResultByPath);
         r.post("/cancelTask", this::cancelTask).post("/cancelTask/", this::cancelTask);
+        for (String incorrect : new String[] {"/reportIncorrect", "/reportIncorrectTokenCaptcha"}) {
+            r.post(incorrect, (req, res) -> report(req, res, Reports.Verdict.INCORRECT));
+            r.post(incorrect + "/", (req, res) -> report(req, res, Reports.Verdict.INCORRECT));
+        }
+        r.post("/reportCorrect", (req, res) -> report(req, res, Reports.Verdict.CORRECT));
+        r.post("/reportCorrect/", (req, res) -> report(req, res, Reports.Verdict.CORRECT));
     }
 
     /** What a request about one task found: the replies in the caller's mode, and the task or a refusal. */
@@ -145,6 +165,33 @@ final class TaskMethods {
                 }
                 found.to().ok(res, Json.MAPPER.createObjectNode());
             }
+        }
+    }
+
+    /**
+     * reportIncorrect (alias reportIncorrectTokenCaptcha) and reportCorrect: {@code {"errorId":0,"status":
+     * "success"}} for a ready task of the caller within its retention, the first verdict recorded and counted,
+     * a repeat changing nothing; anything else {@code ERROR_TASK_NOT_FOUND}.
+     */
+    private void report(ServerRequest req, ServerResponse res, Reports.Verdict verdict) {
+        Checked<JsonNode> body = Incoming.object(req);
+        if (!(body instanceof Checked.Ok<JsonNode>(JsonNode json))) {
+            replies.refuse(res, ((Checked.Refused<JsonNode>) body).refusal());
+            return;
+        }
+        Lookup found = lookup(Incoming.clientKey(json), json.get("taskId"), Checked.ok(0));
+        if (!(found.task() instanceof Checked.Ok<TaskView>(TaskView task))) {
+            found.to().refuse(res, ((Checked.Refused<TaskView>) found.task()).refusal());
+            return;
+        }
+        switch (reports.report(found.accountId(), task.id(), verdict)) {
+            case Reports.Reported.NotFound() -> found.to().refuse(res, ErrorCode.ERROR_TASK_NOT_FOUND);
+            case Reports.Reported.First(String solver, long refunded) -> {
+                metrics.reported(solver, verdict.name().toLowerCase(java.util.Locale.ROOT));
+                found.to().ok(res, Json.MAPPER.createObjectNode().put("status", "success"));
+            }
+            case Reports.Reported.Repeated() ->
+                found.to().ok(res, Json.MAPPER.createObjectNode().put("status", "success"));
         }
     }
 

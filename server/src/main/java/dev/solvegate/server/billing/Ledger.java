@@ -14,6 +14,9 @@ import org.jdbi.v3.core.Jdbi;
  * task's end, and a credit with its ledger row; the account row must already be locked where a method reads
  * it first (the callers lock it in the one order, package then account).
  *
+ * <p>Ledger kinds: {@code credit} and {@code debit} (the operator), {@code charge} (a ready task's captured
+ * hold), {@code refund} (a charge given back after a report).
+ *
  * <p>Money is integer micro-units. The balance always equals the sum of the account's ledger rows, because
  * the balance moves only here, together with a row. Holds are not ledger rows: they reserve part of the
  * balance for tasks in flight; {@link #available} is balance minus holds.
@@ -100,6 +103,31 @@ public final class Ledger {
                 .bind("account", accountId)
                 .bind("amount", -hold)
                 .bind("reason", "task " + taskId)
+                .bind("task", taskId)
+                .bind("now", now)
+                .execute();
+    }
+
+    /**
+     * Gives a charged task's {@code amount} back (a task reported incorrect, on an account that refunds them):
+     * the balance rises by it and a {@code refund} ledger row records it. The ledger's unique {@code (task_id,
+     * kind)} refuses a second refund of one task even if a caller's own guard were wrong.
+     */
+    public static void refund(Handle h, long accountId, long taskId, long amount, long now) {
+        if (amount <= 0) {
+            return;
+        }
+        h.createUpdate("UPDATE accounts SET balance = balance + :amount WHERE id = :id")
+                .bind("amount", amount)
+                .bind("id", accountId)
+                .execute();
+        h.createUpdate("""
+            INSERT INTO ledger (account_id, amount, kind, reason, task_id, created_at)
+            VALUES (:account, :amount, 'refund', :reason, :task, :now)
+            """)
+                .bind("account", accountId)
+                .bind("amount", amount)
+                .bind("reason", "task " + taskId + " reported incorrect")
                 .bind("task", taskId)
                 .bind("now", now)
                 .execute();

@@ -116,6 +116,16 @@ public final class Metrics {
         minutes.record(clock.millis(), code, millis);
     }
 
+    /** A first verdict on a task of {@code solver}: {@code correct} or {@code incorrect}. */
+    public void reported(String solver, String verdict) {
+        Counter.builder("solvegate.reports")
+                .description("reportCorrect and reportIncorrect, one per task, by solver and verdict")
+                .tag("solver", solver)
+                .tag("verdict", verdict)
+                .register(registry)
+                .increment();
+    }
+
     /** Registers the engine's gauges: busy workers, utilisation, queue depth and in-flight tasks (all nodes). */
     public void engineGauges(IntSupplier busy, int workers, LongSupplier queued, LongSupplier inFlight) {
         this.busyWorkers = busy;

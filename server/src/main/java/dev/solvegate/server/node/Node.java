@@ -18,6 +18,7 @@ import dev.solvegate.server.intake.Intake;
 import dev.solvegate.server.metrics.Metrics;
 import dev.solvegate.server.solver.Solvers;
 import dev.solvegate.server.store.Database;
+import dev.solvegate.server.task.Reports;
 import dev.solvegate.server.task.TaskEnds;
 import dev.solvegate.server.task.TaskStore;
 import dev.solvegate.server.template.TemplateStore;
@@ -105,7 +106,9 @@ public final class Node implements AutoCloseable {
                         clock,
                         id -> engine.wake(),
                         ends,
-                        engine::cancel));
+                        engine::cancel,
+                        new Reports(db.jdbi(), clock, config.resultTtl(), config.reportWindow()),
+                        metrics));
                 var customer = new CustomerReads(accounts, tasks, db.jdbi(), replies, clock);
                 var customerConsole = new CustomerConsole(customer, clock);
                 publicServer = listen(

@@ -332,6 +332,44 @@ public final class Tasks {
                 .execute();
     }
 
+    /** A verdict just recorded: the task's solver, when it ended (epoch ms) and what it was charged. */
+    public record Verdict(String solver, long endedAt, long cost) {}
+
+    /**
+     * Records {@code verdict} ({@code correct} or {@code incorrect}) on a ready task of {@code accountId} that
+     * ended at or after {@code since} and has none yet; empty when there is no such task or it already has one.
+     */
+    public static Optional<Verdict> recordVerdict(Handle h, long id, long accountId, String verdict, long since) {
+        int n = h.createUpdate("""
+              UPDATE tasks SET verdict = :verdict
+              WHERE id = :id AND account_id = :account AND status = 'ready' AND verdict IS NULL AND ended_at >= :since
+              """)
+                .bind("verdict", verdict)
+                .bind("id", id)
+                .bind("account", accountId)
+                .bind("since", since)
+                .execute();
+        if (n == 0) {
+            return Optional.empty();
+        }
+        return h.createQuery("SELECT solver, ended_at, cost FROM tasks WHERE id = :id")
+                .bind("id", id)
+                .map((rs, ctx) -> new Verdict(rs.getString("solver"), rs.getLong("ended_at"), rs.getLong("cost")))
+                .findOne();
+    }
+
+    /** Whether {@code accountId} has a ready task {@code id} that ended at or after {@code since}. */
+    public static boolean readySince(Handle h, long id, long accountId, long since) {
+        return h.createQuery("SELECT COUNT(*) FROM tasks WHERE id = :id AND account_id = :account AND status = 'ready'"
+                                + " AND ended_at >= :since")
+                        .bind("id", id)
+                        .bind("account", accountId)
+                        .bind("since", since)
+                        .mapTo(Long.class)
+                        .one()
+                > 0;
+    }
+
     /**
      * In one query: whether the live key with hash {@code keyHash} exists, whether its account is suspended,
      * and its account's task {@code id} (empty when unknown or another account's). Empty when the key is
