@@ -16,6 +16,7 @@ import dev.solvegate.server.limit.Limits;
 import dev.solvegate.server.metrics.Metrics;
 import dev.solvegate.server.solver.Solvers;
 import dev.solvegate.server.task.NewTask;
+import dev.solvegate.server.task.QueueStats;
 import dev.solvegate.server.task.Reports;
 import dev.solvegate.server.task.TaskEnds;
 import dev.solvegate.server.task.TaskStore;
@@ -28,7 +29,9 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 /**
@@ -54,7 +57,9 @@ public final class PublicApi {
             TaskEnds ends,
             Canceller canceller,
             Reports reports,
-            Metrics metrics) {}
+            Metrics metrics,
+            Function<Duration, QueueStats> queueStats,
+            long priceMicros) {}
 
     /** Ends a task of an account that has not ended (the engine's cancel); false when nothing was ended. */
     @FunctionalInterface
@@ -68,6 +73,7 @@ public final class PublicApi {
     private final TaskFields fields;
     private final Replies replies;
     private final TaskMethods taskMethods;
+    private final QueueStatsMethod queueStats;
 
     public PublicApi(Deps deps) {
         this.deps = deps;
@@ -81,12 +87,14 @@ public final class PublicApi {
                 deps.reports(),
                 deps.metrics(),
                 deps.replies());
+        this.queueStats = new QueueStatsMethod(deps.queueStats(), deps.priceMicros(), deps.clock(), deps.replies());
     }
 
     /** Adds the public routes (each also with a trailing slash). */
     void routing(HttpRouting.Builder r) {
         r.post("/createTask", this::createTask).post("/createTask/", this::createTask);
         taskMethods.routing(r);
+        queueStats.routing(r);
         r.post("/getBalance", this::getBalance).post("/getBalance/", this::getBalance);
     }
 

@@ -7,6 +7,7 @@ import dev.solvegate.server.metrics.Metrics;
 import dev.solvegate.server.solver.Solvers;
 import dev.solvegate.server.store.Database;
 import dev.solvegate.server.task.ClaimedTask;
+import dev.solvegate.server.task.QueueStats;
 import dev.solvegate.server.task.TaskEnds;
 import dev.solvegate.server.task.Tasks;
 import java.time.Clock;
@@ -61,7 +62,7 @@ public final class Engine implements AutoCloseable {
         AddressGuard guard = new AddressGuard(config.proxyAllowPrivate());
         DbSlots dbSlots = new DbSlots(db.jdbi(), DbSlots.share(db.poolSize()));
         this.queue = new NodeQueue(
-                dbSlots, "node-" + UUID.randomUUID(), clock, config.lease().toMillis());
+                dbSlots, "node-" + UUID.randomUUID(), clock, config.lease().toMillis(), workers, this::busy);
         this.attempts = new Attempts(
                 solvers,
                 new ProxyDialer(guard, Duration.ofSeconds(10), Duration.ofSeconds(10)),
@@ -124,6 +125,14 @@ public final class Engine implements AutoCloseable {
     /** Tells the dispatcher new work may be queued; cheap, called after each admission on this node. */
     public void wake() {
         wakeup.signal();
+    }
+
+    /**
+     * The queue on all live nodes (getQueueStats), with the mean time to ready of the last {@code window}. One
+     * query of the engine's share of the pool; callers cache it.
+     */
+    public QueueStats queueStats(Duration window) {
+        return queue.stats(clock.millis() - window.toMillis());
     }
 
     /** Solves running on this node now. */

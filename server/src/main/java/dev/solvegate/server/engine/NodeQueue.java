@@ -2,10 +2,12 @@ package dev.solvegate.server.engine;
 
 import dev.solvegate.server.task.ClaimedTask;
 import dev.solvegate.server.task.IdempotencyKeys;
+import dev.solvegate.server.task.QueueStats;
 import dev.solvegate.server.task.Tasks;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntSupplier;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -24,12 +26,20 @@ final class NodeQueue {
     private final String owner;
     private final Clock clock;
     private final long leaseMillis;
+    private final int workers;
+    private final IntSupplier busy;
 
-    NodeQueue(DbSlots db, String owner, Clock clock, long leaseMillis) {
+    /**
+     * @param workers this node's worker slots, and {@code busy} how many are in use: the heartbeat writes both
+     *     to the node's row for getQueueStats
+     */
+    NodeQueue(DbSlots db, String owner, Clock clock, long leaseMillis, int workers, IntSupplier busy) {
         this.db = db;
         this.owner = owner;
         this.clock = clock;
         this.leaseMillis = leaseMillis;
+        this.workers = workers;
+        this.busy = busy;
     }
 
     String owner() {
@@ -60,7 +70,25 @@ final class NodeQueue {
         long until = clock.millis() + leaseMillis;
         db.inTransaction(h -> {
             lease(h, until);
+            h.createUpdate("UPDATE nodes SET workers = :workers, busy = :busy WHERE id = :owner")
+                    .bind("workers", workers)
+                    .bind("busy", busy.getAsInt())
+                    .bind("owner", owner)
+                    .execute();
             return null;
+        });
+    }
+
+    /** The queue on all live nodes: queued tasks, worker slots busy and in all, the mean time to ready since {@code since}. */
+    QueueStats stats(long since) {
+        long now = clock.millis();
+        return db.inTransaction(h -> {
+            long[] slots = h.createQuery(
+                            "SELECT COALESCE(SUM(busy), 0), COALESCE(SUM(workers), 0) FROM nodes WHERE lease_until >= :now")
+                    .bind("now", now)
+                    .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)})
+                    .one();
+            return new QueueStats(Tasks.depth(h), slots[0], slots[1], Tasks.meanReadyMillis(h, since));
         });
     }
 

@@ -108,7 +108,9 @@ public final class Node implements AutoCloseable {
                         ends,
                         engine::cancel,
                         new Reports(db.jdbi(), clock, config.resultTtl(), config.reportWindow()),
-                        metrics));
+                        metrics,
+                        engine::queueStats,
+                        config.priceMicros()));
                 var customer = new CustomerReads(accounts, tasks, db.jdbi(), replies, clock);
                 var customerConsole = new CustomerConsole(customer, clock);
                 publicServer = listen(

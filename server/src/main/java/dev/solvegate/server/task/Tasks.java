@@ -286,6 +286,15 @@ public final class Tasks {
                 .one();
     }
 
+    /** The mean acceptance-to-ready time, ms, of tasks that became ready at or after {@code since}; 0 when none. */
+    public static double meanReadyMillis(Handle h, long since) {
+        return h.createQuery(
+                        "SELECT COALESCE(AVG(ended_at - created_at), 0) FROM tasks WHERE status = 'ready' AND ended_at >= :since")
+                .bind("since", since)
+                .mapTo(Double.class)
+                .one();
+    }
+
     /** Tasks accepted and not ended, all nodes together. */
     public static long inFlight(Handle h) {
         return h.createQuery("SELECT COUNT(*) FROM tasks WHERE status IN ('queued', 'solving')")
