@@ -35,7 +35,8 @@ public final class AccountStore {
             long price,
             int inFlight,
             ErrorStatus errorStatus,
-            boolean refundIncorrect) {}
+            boolean refundIncorrect,
+            boolean hasWebhookSecret) {}
 
     /**
      * An account's editable fields; null means unchanged.
@@ -160,7 +161,8 @@ public final class AccountStore {
     }
 
     private static final String ACCOUNT_COLUMNS =
-            "id, name, status, balance, held, max_threads, price, in_flight, error_status, refund_incorrect";
+            "id, name, status, balance, held, max_threads, price, in_flight, error_status, refund_incorrect,"
+                    + " webhook_secret IS NOT NULL AS has_secret";
 
     private static AccountView accountView(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new AccountView(
@@ -173,7 +175,26 @@ public final class AccountStore {
                 rs.getLong("price"),
                 rs.getInt("in_flight"),
                 errorStatus(rs.getString("error_status")),
-                rs.getBoolean("refund_incorrect"));
+                rs.getBoolean("refund_incorrect"),
+                rs.getBoolean("has_secret"));
+    }
+
+    /** The account's webhook secret, or null when it has none; read in {@code h}. Never log it. */
+    public static String webhookSecret(Handle h, long accountId) {
+        return h.createQuery("SELECT webhook_secret FROM accounts WHERE id = :id")
+                .bind("id", accountId)
+                .mapTo(String.class)
+                .findOne()
+                .orElse(null);
+    }
+
+    /** Sets a new webhook secret (replacing any old one); false when there is no such account. */
+    public boolean setWebhookSecret(long accountId, String secret) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE accounts SET webhook_secret = :secret WHERE id = :id")
+                        .bind("secret", secret)
+                        .bind("id", accountId)
+                        .execute()
+                == 1);
     }
 
     /** Whether the account refunds tasks reported incorrect ({@code refundIncorrect}), read in {@code h}. */

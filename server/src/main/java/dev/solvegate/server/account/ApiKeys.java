@@ -24,6 +24,13 @@ public final class ApiKeys {
         return HexFormat.of().formatHex(bytes);
     }
 
+    /** A new webhook secret to show once: {@code whsec_} and 256 random bits in hex. */
+    public static String newWebhookSecret() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return "whsec_" + HexFormat.of().formatHex(bytes);
+    }
+
     /** The stored form of a secret. */
     public static String hash(String secret) {
         try {

@@ -69,6 +69,7 @@ public final class AdminApi {
                 .get("/admin/accounts/{id}", this::getAccount)
                 .patch("/admin/accounts/{id}", this::patchAccount)
                 .post("/admin/accounts/{id}/credits", this::credit)
+                .post("/admin/accounts/{id}/webhook-secret", this::newWebhookSecret)
                 .post("/admin/accounts/{id}/packages", this::createPackage)
                 .get("/admin/packages/{id}", this::getPackage)
                 .patch("/admin/packages/{id}", this::patchPackage)
@@ -142,6 +143,18 @@ public final class AdminApi {
             case Ledger.Credit.Overflow() ->
                 throw new BadInput("amount", "credit would take the balance out of range: " + Money.format(amount));
         }
+    }
+
+    /** A new webhook secret for the account, replacing any old one: shown this once, never again. */
+    private void newWebhookSecret(ServerRequest req, ServerResponse res) {
+        long id = pathId(req, "id");
+        String secret = ApiKeys.newWebhookSecret();
+        if (!accounts.setWebhookSecret(id, secret)) {
+            notFound(res, "account", id);
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, "new webhook secret for account {0}", id);
+        send(res, 201, Json.MAPPER.createObjectNode().put("secret", secret));
     }
 
     private void createPackage(ServerRequest req, ServerResponse res) {
@@ -302,6 +315,7 @@ public final class AdminApi {
                 .put("inFlight", a.inFlight());
         out.put("errorStatus", a.errorStatus() == null ? null : a.errorStatus().wire());
         out.put("refundIncorrect", a.refundIncorrect());
+        out.put("hasWebhookSecret", a.hasWebhookSecret());
         return out;
     }
 

@@ -69,7 +69,7 @@ public final class Engine implements AutoCloseable {
                 metrics,
                 config.solveTimeout(),
                 config.maxAttempts());
-        this.callbacks = new Callbacks(guard);
+        this.callbacks = new Callbacks(dbSlots, queue.owner(), clock, guard);
         this.settlement = new Settlement(dbSlots, clock, this::ended);
         this.slots = new Semaphore(workers);
         this.sweeper = new Sweeper(
@@ -119,6 +119,7 @@ public final class Engine implements AutoCloseable {
             listener.start();
         }
         sweeper.start();
+        callbacks.start();
         dispatcher.start();
     }
 
@@ -228,6 +229,7 @@ public final class Engine implements AutoCloseable {
             drain();
         }
         sweeper.close();
+        callbacks.close();
         if (running.isEmpty()) {
             try {
                 queue.retire();
@@ -259,13 +261,13 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** A task ended here (by its worker, the sweep or a cancellation): count it, wake waiters, deliver its callback. */
+    /** A task ended here (by its worker, the sweep or a cancellation): count it, wake waiters, send its callback. */
     private void ended(Settlement.Ended e) {
         metrics.ended(e.label(), e.view().endedAt() - e.view().createdAt());
         ends.ended(e.view().id());
         stopIfRunning(e.view().id());
         if (e.callbackUrl() != null) {
-            callbacks.deliver(e);
+            callbacks.wake();
         }
     }
 }

@@ -21,7 +21,9 @@ import org.jdbi.v3.core.Handle;
  * charge even if the guard were wrong) or released. Balance moves only with a ledger row, in the same
  * transaction. Conflicts (40001, 40P01, lock timeouts) are retried a bounded number of times; after that the
  * task stays under its lease, and the lease sweep ends it later. Every end also notifies all nodes
- * ({@link Tasks#notifyEnded}), so long-polls answer and a solver running elsewhere for a cancelled task stops.
+ * ({@link Tasks#notifyEnded}), so long-polls answer and a solver running elsewhere for a cancelled task stops;
+ * a task with a {@code callbackUrl} gets its callback written into the outbox in the same transaction
+ * ({@link Outbox}, delivered by {@link Callbacks}).
  *
  * <p>Thread-safety: safe for concurrent use; all state is in the database.
  */
@@ -89,6 +91,10 @@ final class Settlement {
                 t.solveCount(),
                 code,
                 description);
+        if (t.callbackUrl() != null) {
+            Outbox.enqueue(
+                    h, id, t.accountId(), t.callbackUrl(), Callbacks.body(view).toString(), now);
+        }
         return new Ended(view, t.callbackUrl());
     }
 }
