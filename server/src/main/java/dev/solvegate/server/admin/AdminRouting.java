@@ -2,6 +2,7 @@ package dev.solvegate.server.admin;
 
 import dev.solvegate.server.core.Json;
 import dev.solvegate.server.http.Http;
+import dev.solvegate.server.http.OpenApi;
 import dev.solvegate.server.metrics.Metrics;
 import dev.solvegate.server.store.Database;
 import dev.solvegate.server.store.DatabaseFaults;
@@ -68,6 +69,8 @@ public final class AdminRouting {
             reads.routes(r);
         }
         api.routes(r);
+        byte[] openApi = OpenApi.load("admin.json").toPrettyString().getBytes(StandardCharsets.UTF_8);
+        r.get("/admin/openapi.json", (req, res) -> OpenApi.send(res, openApi));
         if (console != null) {
             console.routes(r);
         }

@@ -11,6 +11,7 @@ import dev.solvegate.server.core.ErrorCode;
 import dev.solvegate.server.core.Json;
 import dev.solvegate.server.core.Money;
 import dev.solvegate.server.core.Refusal;
+import dev.solvegate.server.http.OpenApi;
 import dev.solvegate.server.intake.Intake;
 import dev.solvegate.server.limit.Limits;
 import dev.solvegate.server.metrics.Metrics;
@@ -74,6 +75,7 @@ public final class PublicApi {
     private final Replies replies;
     private final TaskMethods taskMethods;
     private final QueueStatsMethod queueStats;
+    private final byte[] openApi = PublicOpenApi.document();
 
     public PublicApi(Deps deps) {
         this.deps = deps;
@@ -95,6 +97,7 @@ public final class PublicApi {
         r.post("/createTask", this::createTask).post("/createTask/", this::createTask);
         taskMethods.routing(r);
         queueStats.routing(r);
+        r.get("/openapi.json", (req, res) -> OpenApi.send(res, openApi));
         r.post("/getBalance", this::getBalance).post("/getBalance/", this::getBalance);
     }
 

@@ -1,6 +1,7 @@
 package dev.solvegate.server.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.solvegate.server.support.OpenApiCheck;
 import dev.solvegate.server.support.TestNode;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -109,8 +110,17 @@ final class ChildNode implements AutoCloseable {
     }
 
     TestNode.Reply post(String path, JsonNode body) {
-        return TestNode.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        TestNode.Reply r = TestNode.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+        OpenApiCheck.check(OpenApiCheck.Listener.PUBLIC, () -> document(port, "/openapi.json"), "POST", path, r);
+        return r;
+    }
+
+    private static String document(int port, String path) {
+        return TestNode.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .header("Authorization", "Bearer " + TestNode.ADMIN_TOKEN)
+                        .GET())
+                .raw();
     }
 
     JsonNode adminOk(String method, String path, JsonNode body) {
@@ -124,6 +134,8 @@ final class ChildNode implements AutoCloseable {
         if (r.status() / 100 != 2) {
             throw new AssertionError("admin " + method + " " + path + " -> " + r.status() + " " + r.raw());
         }
+        OpenApiCheck.check(
+                OpenApiCheck.Listener.ADMIN, () -> document(adminPort, "/admin/openapi.json"), method, path, r);
         return r.json();
     }
 

@@ -97,10 +97,14 @@ public final class TestNode implements AutoCloseable {
         return config.dataDir();
     }
 
-    /** POSTs a raw body to the public API. */
+    /** POSTs a raw body to the public API; the reply is checked against the served OpenAPI document. */
     public Reply post(String path, String body) {
-        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path))
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        return checked(
+                OpenApiCheck.Listener.PUBLIC,
+                "POST",
+                path,
+                send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))));
     }
 
     public Reply post(String path, JsonNode body) {
@@ -112,14 +116,14 @@ public final class TestNode implements AutoCloseable {
         var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path))
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
         headers.forEach(b::header);
-        return send(b);
+        return checked(OpenApiCheck.Listener.PUBLIC, "POST", path, send(b));
     }
 
     public Reply get(String path, Map<String, String> headers) {
         var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path))
                 .GET();
         headers.forEach(b::header);
-        return send(b);
+        return checked(OpenApiCheck.Listener.PUBLIC, "GET", path, send(b));
     }
 
     /** Calls the admin API with the right token. */
@@ -138,7 +142,27 @@ public final class TestNode implements AutoCloseable {
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
-        return send(b);
+        return checked(OpenApiCheck.Listener.ADMIN, method, path, send(b));
+    }
+
+    /** Holds {@code reply} against the document the node serves ({@link OpenApiCheck}); returns it. */
+    public Reply checked(OpenApiCheck.Listener listener, String method, String path, Reply reply) {
+        if (!OpenApiCheck.isDocument(listener, path)) {
+            OpenApiCheck.check(listener, () -> document(listener), method, path, reply);
+        }
+        return reply;
+    }
+
+    private String document(OpenApiCheck.Listener listener) {
+        int port = listener == OpenApiCheck.Listener.PUBLIC ? node.port() : node.adminPort();
+        var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + listener.path))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .GET();
+        Reply r = send(b);
+        if (r.status() != 200) {
+            throw new AssertionError("cannot read " + listener.path + ": " + r.status() + " " + r.raw());
+        }
+        return r.raw();
     }
 
     /** Calls the admin API and insists on a 2xx. */
