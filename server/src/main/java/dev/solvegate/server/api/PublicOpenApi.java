@@ -64,6 +64,9 @@ final class PublicOpenApi {
         ObjectNode either = Json.MAPPER.createObjectNode();
         either.putArray("oneOf").add(success).add(errorWith(every));
         ok.set("schema", either);
+        if (asked.stream().anyMatch(ErrorCode::retryable)) {
+            retryAfter((ObjectNode) responses.get("200"), " in error-status mode 200");
+        }
         Map<Integer, List<ErrorCode>> byStatus = new TreeMap<>();
         every.forEach(c ->
                 byStatus.computeIfAbsent(c.httpStatus(), s -> new ArrayList<>()).add(c));
@@ -73,16 +76,21 @@ final class PublicOpenApi {
                     "description",
                     String.join(", ", codes.stream().map(Enum::name).toList()));
             if (codes.stream().anyMatch(c -> c.retryable() && asked.contains(c))) {
-                r.putObject("headers")
-                        .putObject("Retry-After")
-                        .put("description", "seconds, on a retryable error (never on a failed task read back)")
-                        .putObject("schema")
-                        .put("type", "string")
-                        .put("pattern", "^[0-9]+$");
+                retryAfter(r, "");
             }
             r.putObject("content").putObject("application/json").set("schema", errorWith(codes));
             responses.set(Integer.toString(status), r);
         });
+    }
+
+    private static void retryAfter(ObjectNode response, String when) {
+        ObjectNode headers =
+                response.has("headers") ? (ObjectNode) response.get("headers") : response.putObject("headers");
+        headers.putObject("Retry-After")
+                .put("description", "seconds, on a retryable error" + when + " (never on a failed task read back)")
+                .putObject("schema")
+                .put("type", "string")
+                .put("pattern", "^[0-9]+$");
     }
 
     private static ObjectNode errorWith(Iterable<ErrorCode> codes) {
