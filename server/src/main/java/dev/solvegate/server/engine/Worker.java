@@ -52,6 +52,8 @@ final class Worker {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Stop stop;
     private volatile Attempt current;
+    /** The task's attempt number this worker runs (its fencing token): set at claim, counted up per retry. */
+    private int attemptNo;
 
     Worker(
             ClaimedTask task,
@@ -66,6 +68,7 @@ final class Worker {
         this.settlement = settlement;
         this.clock = clock;
         this.draining = draining;
+        this.attemptNo = task.attempt();
     }
 
     long taskId() {
@@ -100,7 +103,11 @@ final class Worker {
         }
         Outcome end = outcome;
         try {
-            settlement.settle(task.id(), end, Tasks.Guard.owner(queue.owner()));
+            if (!settlement.settle(task.id(), end, Tasks.Guard.attempt(queue.owner(), attemptNo))) {
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "task " + task.id() + ": attempt " + attemptNo + " was taken from this worker; not settled");
+            }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "task " + task.id() + ": not settled; its lease will expire", e);
         }
@@ -147,7 +154,7 @@ final class Worker {
             }
             boolean owned;
             try {
-                owned = queue.startAttempt(task.id());
+                owned = queue.startAttempt(task.id(), attemptNo);
             } catch (RuntimeException e) {
                 LOG.log(
                         System.Logger.Level.WARNING,
@@ -159,6 +166,7 @@ final class Worker {
                 stop(Stop.ABANDON);
                 throw new Stopped();
             }
+            attemptNo++;
         }
     }
 
@@ -210,7 +218,7 @@ final class Worker {
             return;
         }
         try {
-            if (queue.handBack(task.id())) {
+            if (queue.handBack(task.id(), attemptNo)) {
                 LOG.log(System.Logger.Level.INFO, "task " + task.id() + ": handed back to the queue");
             }
         } catch (RuntimeException e) {

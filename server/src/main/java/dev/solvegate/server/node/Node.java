@@ -18,6 +18,7 @@ import dev.solvegate.server.intake.Intake;
 import dev.solvegate.server.metrics.Metrics;
 import dev.solvegate.server.solver.Solvers;
 import dev.solvegate.server.store.Database;
+import dev.solvegate.server.store.DatabaseClock;
 import dev.solvegate.server.task.TaskStore;
 import dev.solvegate.server.template.TemplateStore;
 import io.helidon.webserver.WebServer;
@@ -27,6 +28,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * One solvegate node: the database pool, the task engine, the public API (unless a worker) and the admin API
@@ -46,9 +48,11 @@ public final class Node implements AutoCloseable {
     private final WebServer publicServer;
     private final WebServer adminServer;
     private final AdminToken.Resolved token;
+    private final Clock clock;
 
     private Node(
             Config config,
+            Clock clock,
             Database db,
             Intake intake,
             Engine engine,
@@ -56,6 +60,7 @@ public final class Node implements AutoCloseable {
             WebServer adminServer,
             AdminToken.Resolved token) {
         this.config = config;
+        this.clock = clock;
         this.db = db;
         this.intake = intake;
         this.engine = engine;
@@ -64,22 +69,29 @@ public final class Node implements AutoCloseable {
         this.token = token;
     }
 
-    /** Opens the database, migrates it, starts the engine and both listeners: {@code ./solvegate serve}. */
-    public static Node start(Config config, Clock clock) {
-        return start(config, clock, true);
-    }
-
     /**
      * Opens the database, migrates it, starts the engine, the admin listener and, when {@code withPublicApi}, the
-     * public listener ({@code ./solvegate worker} runs without it). A generated admin token is kept in the data
-     * folder only once both listeners are up.
+     * public listener ({@code ./solvegate worker} runs without it): {@code ./solvegate serve}. Time is the
+     * database's ({@link DatabaseClock}), so nodes whose clocks disagree still agree on leases, deadlines and
+     * quotas. A generated admin token is kept in the data folder only once both listeners are up.
      */
-    public static Node start(Config config, Clock clock, boolean withPublicApi) {
+    public static Node start(Config config, boolean withPublicApi) {
+        return start(config, DatabaseClock::of, withPublicApi);
+    }
+
+    /** Starts a node as {@link #start(Config, boolean)} does, on {@code clock} instead of the database's (tests). */
+    public static Node start(Config config, Clock clock) {
+        return start(config, db -> clock, true);
+    }
+
+    private static Node start(Config config, Function<Database, Clock> clockOf, boolean withPublicApi) {
         AdminToken.Resolved token = AdminToken.resolve(config);
         var solvers = Solvers.load(config); // before the database: a plugin that cannot load stops the start here
         Database db = Database.open(config);
         WebServer publicServer = null;
+        Clock clock = null;
         try {
+            clock = clockOf.apply(db);
             var accounts = new AccountStore(db.jdbi(), clock);
             var templates = new TemplateStore(db.jdbi(), clock);
             var intake = new Intake(db.jdbi());
@@ -123,10 +135,13 @@ public final class Node implements AutoCloseable {
             if (token.generated()) {
                 AdminToken.keep(config, token.token());
             }
-            return new Node(config, db, intake, engine, publicServer, adminServer, token);
+            return new Node(config, clock, db, intake, engine, publicServer, adminServer, token);
         } catch (RuntimeException e) {
             if (publicServer != null) {
                 publicServer.stop();
+            }
+            if (clock != null) {
+                DatabaseClock.close(clock);
             }
             db.close();
             throw e;
@@ -204,6 +219,7 @@ public final class Node implements AutoCloseable {
             publicServer.stop();
         }
         adminServer.stop();
+        DatabaseClock.close(clock);
         db.close();
     }
 }

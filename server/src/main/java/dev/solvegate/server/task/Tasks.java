@@ -48,8 +48,19 @@ public final class Tasks {
 
     /** Who may end a task: a SQL condition on the task row and its parameters. */
     public record Guard(String condition, Map<String, Object> params) {
-        /** The node holding the task's lease. */
-        public static Guard owner(String owner) {
+        /**
+         * The worker running attempt {@code attempt} of the task on node {@code owner}: a worker whose task was
+         * re-queued and claimed again (by another node, or by this one) holds an older attempt number and is
+         * refused.
+         */
+        public static Guard attempt(String owner, int attempt) {
+            return new Guard(
+                    "status = 'solving' AND lease_owner = :owner AND solve_count = :attempt",
+                    Map.of("owner", owner, "attempt", attempt));
+        }
+
+        /** Any holding of the task by node {@code owner}: for a task it holds without a worker. */
+        public static Guard held(String owner) {
             return new Guard("status = 'solving' AND lease_owner = :owner", Map.of("owner", owner));
         }
 
@@ -167,7 +178,7 @@ public final class Tasks {
               WHERE id IN (<ids>) AND status = 'queued'
               """).bind("owner", owner).bindList("ids", ids).execute();
         return h.createQuery("""
-              SELECT id, solver, settings, request, created_at, deadline FROM tasks
+              SELECT id, solver, settings, request, created_at, deadline, solve_count FROM tasks
               WHERE id IN (<ids>) AND status = 'solving' AND lease_owner = :owner ORDER BY created_at
               """)
                 .bindList("ids", ids)
@@ -178,16 +189,21 @@ public final class Tasks {
                         rs.getString("settings"),
                         rs.getString("request"),
                         rs.getLong("created_at"),
-                        rs.getLong("deadline")))
+                        rs.getLong("deadline"),
+                        rs.getInt("solve_count")))
                 .list();
     }
 
-    /** Counts one more attempt of a task {@code owner} still holds; false when it lost the task. */
-    public static boolean startAttempt(Handle h, long id, String owner) {
-        return h.createUpdate(
-                                "UPDATE tasks SET solve_count = solve_count + 1 WHERE id = :id AND status = 'solving' AND lease_owner = :owner")
+    /**
+     * Counts attempt {@code attempt + 1} of a task whose attempt {@code attempt} {@code owner} runs; false when the
+     * task is no longer that attempt's (it was taken and perhaps claimed again).
+     */
+    public static boolean startAttempt(Handle h, long id, String owner, int attempt) {
+        return h.createUpdate("UPDATE tasks SET solve_count = :next WHERE id = :id AND "
+                                + Guard.attempt(owner, attempt).condition())
+                        .bind("next", attempt + 1)
                         .bind("id", id)
-                        .bind("owner", owner)
+                        .bindMap(Guard.attempt(owner, attempt).params())
                         .execute()
                 == 1;
     }
@@ -200,12 +216,16 @@ public final class Tasks {
                 .list());
     }
 
-    /** Puts a task {@code owner} holds back in the queue for any node; false when it no longer held it. */
-    public static boolean handBack(Handle h, long id, String owner) {
-        int n = h.createUpdate("""
-              UPDATE tasks SET status = 'queued', lease_owner = NULL
-              WHERE id = :id AND status = 'solving' AND lease_owner = :owner
-              """).bind("id", id).bind("owner", owner).execute();
+    /**
+     * Puts a task {@code owner} holds back in the queue for any node, if {@code guard} (the holder's attempt, or
+     * any holding of {@code owner}'s for a task without a worker) still holds; false when it did not.
+     */
+    public static boolean handBack(Handle h, long id, String owner, Guard guard) {
+        int n = h.createUpdate("UPDATE tasks SET status = 'queued', lease_owner = NULL WHERE id = :id AND "
+                        + guard.condition())
+                .bind("id", id)
+                .bindMap(guard.params())
+                .execute();
         if (n == 1) {
             notifyWorkers(h);
         }
