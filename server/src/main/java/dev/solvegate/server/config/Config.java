@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
  *     ({@code SOLVEGATE_DRAIN_GRACE})
  * @param dbPool database connections this node may open at most ({@code SOLVEGATE_DB_POOL})
  * @param plugins the folder of solver plugin jars ({@code SOLVEGATE_PLUGINS}), or null for none
+ * @param http the listeners' connection timeouts ({@code SOLVEGATE_HTTP_…_TIMEOUT})
  */
 public record Config(
         int port,
@@ -53,7 +54,15 @@ public record Config(
         Duration lease,
         Duration drainGrace,
         int dbPool,
-        Path plugins) {
+        Path plugins,
+        HttpTimeouts http) {
+
+    /**
+     * How long a listener waits on a client: between requests ({@code SOLVEGATE_HTTP_IDLE_TIMEOUT}, 60s), from a
+     * request line to the end of its headers ({@code SOLVEGATE_HTTP_HEADER_TIMEOUT}, 10s) and from the headers to
+     * the end of the body ({@code SOLVEGATE_HTTP_BODY_TIMEOUT}, 30s); past these the connection is closed.
+     */
+    public record HttpTimeouts(Duration idle, Duration headers, Duration body) {}
 
     /**
      * The smallest pool that still leaves the API a connection: the engine's share is 3/8 of the pool
@@ -124,7 +133,11 @@ public record Config(
                 duration(env, "SOLVEGATE_LEASE", "10s"),
                 duration(env, "SOLVEGATE_DRAIN_GRACE", "10s"),
                 integer(env, "SOLVEGATE_DB_POOL", 32, MIN_POOL, 10_000),
-                folder(env, "SOLVEGATE_PLUGINS"));
+                folder(env, "SOLVEGATE_PLUGINS"),
+                new HttpTimeouts(
+                        duration(env, "SOLVEGATE_HTTP_IDLE_TIMEOUT", "60s"),
+                        duration(env, "SOLVEGATE_HTTP_HEADER_TIMEOUT", "10s"),
+                        duration(env, "SOLVEGATE_HTTP_BODY_TIMEOUT", "30s")));
     }
 
     /** The embedded database's URL for a data folder. */
@@ -165,7 +178,8 @@ public record Config(
                 lease,
                 drainGrace,
                 dbPool,
-                plugins);
+                plugins,
+                http);
     }
 
     private static String get(Map<String, String> env, String name, String fallback) {

@@ -14,6 +14,8 @@ import dev.solvegate.server.config.Config;
 import dev.solvegate.server.console.CustomerConsole;
 import dev.solvegate.server.console.OperatorConsole;
 import dev.solvegate.server.engine.Engine;
+import dev.solvegate.server.http.Edge;
+import dev.solvegate.server.http.ProtocolErrors;
 import dev.solvegate.server.intake.Intake;
 import dev.solvegate.server.metrics.Metrics;
 import dev.solvegate.server.solver.Solvers;
@@ -22,6 +24,7 @@ import dev.solvegate.server.store.DatabaseClock;
 import dev.solvegate.server.task.TaskStore;
 import dev.solvegate.server.template.TemplateStore;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -49,6 +52,7 @@ public final class Node implements AutoCloseable {
     private final WebServer adminServer;
     private final AdminToken.Resolved token;
     private final Clock clock;
+    private final Edges edges;
 
     private Node(
             Config config,
@@ -58,8 +62,10 @@ public final class Node implements AutoCloseable {
             Engine engine,
             WebServer publicServer,
             WebServer adminServer,
-            AdminToken.Resolved token) {
+            AdminToken.Resolved token,
+            Edges edges) {
         this.config = config;
+        this.edges = edges;
         this.clock = clock;
         this.db = db;
         this.intake = intake;
@@ -90,6 +96,7 @@ public final class Node implements AutoCloseable {
         Database db = Database.open(config);
         WebServer publicServer = null;
         Clock clock = null;
+        Edges edges = new Edges();
         try {
             clock = clockOf.apply(db);
             var accounts = new AccountStore(db.jdbi(), clock);
@@ -119,7 +126,10 @@ public final class Node implements AutoCloseable {
                         "SOLVEGATE_PORT",
                         "0.0.0.0",
                         config.port(),
+                        edges.add(new Edge(config.http(), "public")),
+                        ProtocolErrors.catalogue(),
                         r -> PublicRouting.routing(r, api, customer, replies, metrics, db, customerConsole::routes));
+
             }
             var admin = new AdminApi(accounts, templates, intake, solvers, db.jdbi(), clock, config.priceMicros());
             var reads = new AdminReads(accounts, templates, tasks, intake, metrics, db.jdbi(), clock);
@@ -130,12 +140,15 @@ public final class Node implements AutoCloseable {
                     "SOLVEGATE_ADMIN_PORT",
                     config.adminBind(),
                     config.adminPort(),
+                    edges.add(new Edge(config.http(), "admin")),
+                    ProtocolErrors.admin(),
                     r -> AdminRouting.routing(r, admin, reads, token.token(), metrics, db, operatorConsole));
+
             engine.start();
             if (token.generated()) {
                 AdminToken.keep(config, token.token());
             }
-            return new Node(config, clock, db, intake, engine, publicServer, adminServer, token);
+            return new Node(config, clock, db, intake, engine, publicServer, adminServer, token, edges);
         } catch (RuntimeException e) {
             if (publicServer != null) {
                 publicServer.stop();
@@ -143,17 +156,25 @@ public final class Node implements AutoCloseable {
             if (clock != null) {
                 DatabaseClock.close(clock);
             }
+            edges.close();
             db.close();
             throw e;
         }
     }
 
     /**
-     * Starts a listener. A port that cannot be bound stops the start with one line naming the variable: it is
-     * tried first with a plain socket, since Helidon logs a failed bind as a long stack trace and carries on (a
-     * node without its listener stops here too, should another process take the port in between).
+     * Starts a listener behind its {@link Edge} (body limit, timeouts, closing, protocol-error bodies). A port that
+     * cannot be bound stops the start with one line naming the variable: it is tried first with a plain socket,
+     * since Helidon logs a failed bind as a long stack trace and carries on (a node without its listener stops here
+     * too, should another process take the port in between).
      */
-    private static WebServer listen(String variable, String host, int port, Consumer<HttpRouting.Builder> routing) {
+    private static WebServer listen(
+            String variable,
+            String host,
+            int port,
+            Edge edge,
+            ProtocolErrors errors,
+            Consumer<HttpRouting.Builder> routing) {
         if (port != 0) {
             try (ServerSocket probe = new ServerSocket()) {
                 probe.setReuseAddress(true);
@@ -163,14 +184,16 @@ public final class Node implements AutoCloseable {
                         variable + ": cannot listen on " + host + ":" + port + " (" + e.getMessage() + ")");
             }
         }
-        WebServer server = WebServer.builder()
+        WebServerConfig.Builder b = WebServer.builder()
                 .port(port)
                 .host(host)
-                .maxPayloadSize(1 << 20)
                 .shutdownHook(false)
-                .routing(routing::accept)
-                .build()
-                .start();
+                .routing(r -> {
+                    r.addFilter(edge.filter());
+                    routing.accept(r);
+                });
+        edge.configure(b, errors);
+        WebServer server = b.build().start();
         if (!server.isRunning() || server.port() <= 0) {
             server.stop();
             throw new IllegalStateException(
@@ -219,7 +242,23 @@ public final class Node implements AutoCloseable {
             publicServer.stop();
         }
         adminServer.stop();
+        edges.close();
         DatabaseClock.close(clock);
         db.close();
+    }
+
+    /** The node's listener guards, closed with it. */
+    private static final class Edges implements AutoCloseable {
+        private final java.util.List<Edge> all = new java.util.ArrayList<>();
+
+        Edge add(Edge e) {
+            all.add(e);
+            return e;
+        }
+
+        @Override
+        public void close() {
+            all.forEach(Edge::close);
+        }
     }
 }
