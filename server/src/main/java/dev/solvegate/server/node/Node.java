@@ -19,6 +19,7 @@ import dev.solvegate.server.http.ProtocolErrors;
 import dev.solvegate.server.intake.Intake;
 import dev.solvegate.server.metrics.Metrics;
 import dev.solvegate.server.solver.Solvers;
+import dev.solvegate.server.store.DataDir;
 import dev.solvegate.server.store.Database;
 import dev.solvegate.server.store.DatabaseClock;
 import dev.solvegate.server.task.TaskStore;
@@ -91,9 +92,16 @@ public final class Node implements AutoCloseable {
     }
 
     private static Node start(Config config, Function<Database, Clock> clockOf, boolean withPublicApi) {
+        boolean usesDataDir = !config.postgres() || config.adminToken() == null;
+        if (usesDataDir) {
+            DataDir.prepare(config.dataDir());
+        }
         AdminToken.Resolved token = AdminToken.resolve(config);
         var solvers = Solvers.load(config); // before the database: a plugin that cannot load stops the start here
         Database db = Database.open(config);
+        if (usesDataDir) {
+            DataDir.restrictFiles(config.dataDir());
+        }
         WebServer publicServer = null;
         Clock clock = null;
         Edges edges = new Edges();

@@ -83,7 +83,8 @@ public final class Tasks {
             String clientIp,
             String callbackUrl,
             long createdAt,
-            int solveCount) {}
+            int solveCount,
+            String request) {}
 
     /** A {@code solving} task whose lease ran out. */
     public record Expired(long id, long deadline) {}
@@ -288,7 +289,8 @@ public final class Tasks {
     /** Locks task {@code id} for its end if {@code guard} still holds; empty when someone else ended or took it. */
     public static Optional<Ending> lockForEnd(Handle h, long id, Guard guard) {
         return h.createQuery(
-                        "SELECT account_id, package_id, hold, client_ip, callback_url, created_at, solve_count FROM tasks"
+                        "SELECT account_id, package_id, hold, client_ip, callback_url, created_at, solve_count, request"
+                                + " FROM tasks"
                                 + " WHERE id = :id AND " + guard.condition() + " FOR UPDATE")
                 .bind("id", id)
                 .bindMap(guard.params())
@@ -302,17 +304,21 @@ public final class Tasks {
                             rs.getString("client_ip"),
                             rs.getString("callback_url"),
                             rs.getLong("created_at"),
-                            rs.getInt("solve_count"));
+                            rs.getInt("solve_count"),
+                            rs.getString("request"));
                 })
                 .findOne();
     }
 
-    /** Ends a locked task: {@code ready} with its token and cost, or {@code failed} with its error. */
+    /**
+     * Ends a locked task: {@code ready} with its token and cost, or {@code failed} with its error. The stored
+     * request loses its proxy credentials ({@link TaskCodec#withoutSecrets}): only a running task needs them.
+     */
     public static void end(
-            Handle h, long id, long now, String token, Long cost, String errorCode, String errorDescription) {
+            Handle h, long id, Ending t, long now, String token, Long cost, String errorCode, String errorDescription) {
         h.createUpdate("""
             UPDATE tasks SET status = :status, ended_at = :now, token = :token, cost = :cost, error_code = :code,
-              error_description = :description, lease_owner = NULL WHERE id = :id
+              error_description = :description, lease_owner = NULL, request = :request WHERE id = :id
             """)
                 .bind("status", token != null ? "ready" : "failed")
                 .bind("now", now)
@@ -320,6 +326,7 @@ public final class Tasks {
                 .bind("cost", cost)
                 .bind("code", errorCode)
                 .bind("description", errorDescription)
+                .bind("request", TaskCodec.withoutSecrets(t.request()))
                 .bind("id", id)
                 .execute();
     }
