@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * Coverage-guided fuzzing of createTask bodies over real HTTP to a node on H2: whatever the body, the reply is a
@@ -26,8 +25,15 @@ class CreateTaskFuzzTest {
     private static String key;
     private static String publicKey;
 
-    @BeforeAll
-    static void start() {
+    /** The node starts at the first input, not before: the fuzzer's coverage agent must see its classes load. */
+    private static synchronized TestNode node() {
+        if (node == null) {
+            start();
+        }
+        return node;
+    }
+
+    private static void start() {
         node = TestNode.start(TestDatabase.H2, Map.of("SOLVEGATE_PROXY_ALLOW_PRIVATE", "true"));
         long account = node.account(1_000_000, "0.001");
         node.credit(account, "1000000");
@@ -38,7 +44,10 @@ class CreateTaskFuzzTest {
 
     @AfterAll
     static void stop() {
-        node.close();
+        if (node != null) {
+            node.close();
+            node = null;
+        }
     }
 
     /** Raw bodies: the regression inputs are plain files, JSON or not. */
@@ -52,8 +61,9 @@ class CreateTaskFuzzTest {
     /** JSON objects shaped like createTask bodies, assembled from the input. */
     @FuzzTest(maxDuration = "10m")
     void shapedBodies(FuzzedDataProvider data) {
+        TestNode n = node();
         String body = FuzzJson.task(data, key, publicKey);
-        CatalogueReplies.assertCatalogue(node.post("/createTask", body), body);
+        CatalogueReplies.assertCatalogue(n.post("/createTask", body), body);
     }
 
     /** JSON shaped like a createTask body, from fuzz input. */
