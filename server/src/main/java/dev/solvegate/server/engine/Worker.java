@@ -2,6 +2,7 @@ package dev.solvegate.server.engine;
 
 import dev.solvegate.server.core.ErrorCode;
 import dev.solvegate.server.solver.Solvers;
+import dev.solvegate.server.store.DatabaseFaults;
 import dev.solvegate.server.task.ClaimedTask;
 import dev.solvegate.server.task.NewTask;
 import dev.solvegate.server.task.TaskCodec;
@@ -42,6 +43,9 @@ final class Worker {
     }
 
     private static final System.Logger LOG = System.getLogger(Worker.class.getName());
+
+    /** Tries of a settlement whose connection was lost. */
+    private static final int SETTLE_TRIES = 3;
 
     private final ClaimedTask task;
     private final Attempts attempts;
@@ -101,15 +105,39 @@ final class Worker {
         if (stop == Stop.ABANDON) {
             return;
         }
-        Outcome end = outcome;
-        try {
-            if (!settlement.settle(task.id(), end, Tasks.Guard.attempt(queue.owner(), attemptNo))) {
-                LOG.log(
-                        System.Logger.Level.INFO,
-                        "task " + task.id() + ": attempt " + attemptNo + " was taken from this worker; not settled");
+        settle(outcome);
+    }
+
+    /**
+     * Settles the task's end. A settlement whose connection was lost (a backend terminated, a database restarting)
+     * is tried again a few times while the lease lasts: its guard makes a second try harmless, since a first that
+     * did commit leaves nothing for the second to match. After that the task stays under this node's lease, and is
+     * handed back or swept.
+     */
+    private void settle(Outcome end) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (!settlement.settle(task.id(), end, Tasks.Guard.attempt(queue.owner(), attemptNo))) {
+                    LOG.log(
+                            System.Logger.Level.INFO,
+                            "task " + task.id() + ": attempt " + attemptNo
+                                    + " was taken from this worker (or already settled); not settled");
+                }
+                return;
+            } catch (RuntimeException e) {
+                if (attempt >= SETTLE_TRIES || !DatabaseFaults.unreachable(e) || stop == Stop.ABANDON) {
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "task " + task.id() + ": not settled; its lease will expire: " + e);
+                    return;
+                }
+                try {
+                    Thread.sleep(200L * attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "task " + task.id() + ": not settled; its lease will expire", e);
         }
     }
 

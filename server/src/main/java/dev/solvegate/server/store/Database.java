@@ -74,6 +74,7 @@ public final class Database implements AutoCloseable {
             pg.setPassword(password);
         }
         pg.setConnectTimeout(2);
+        pg.setApplicationName("solvegate"); // so that an operator (or a fault test) can tell its backends apart
         pg.setTcpKeepAlive(true);
         pg.setOptions("-c lock_timeout=1000 -c statement_timeout=1400");
         return pg;
