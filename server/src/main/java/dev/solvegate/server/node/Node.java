@@ -137,7 +137,6 @@ public final class Node implements AutoCloseable {
                         edges.add(new Edge(config.http(), "public")),
                         ProtocolErrors.catalogue(),
                         r -> PublicRouting.routing(r, api, customer, replies, metrics, db, customerConsole::routes));
-
             }
             var admin = new AdminApi(accounts, templates, intake, solvers, db.jdbi(), clock, config.priceMicros());
             var reads = new AdminReads(accounts, templates, tasks, intake, metrics, db.jdbi(), clock);
