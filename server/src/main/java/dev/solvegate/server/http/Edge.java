@@ -26,8 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <ul>
  *   <li><b>closing</b>: after a reply to a request that said {@code Connection: close}, a reply that says it, or a
- *       body that was refused or left unread (too large, malformed framing, client gone), the connection is
- *       closed. Helidon 4.5.0 sends {@code Connection: close} and then reads the next request from the same
+ *       body that was refused (too large, malformed framing, client gone), the connection is closed; a body that a
+ *       handler left unread is read and dropped after the reply (or the connection closed), so that its bytes are
+ *       never taken for the next request. Helidon 4.5.0 sends {@code Connection: close} and then reads the next request from the same
  *       connection — after a refused chunked body, the bytes inside the body (helidon-io/helidon#12324, fixed
  *       after 4.5.3 in releases this build cannot use);
  *   <li><b>header and body timeouts</b>: the header lines of a request must arrive within the header timeout
@@ -127,24 +128,37 @@ public final class Edge implements AutoCloseable {
 
     private void guard(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         Exchange exchange = new Exchange(this);
-        if (!BODY_METHODS.contains(req.prologue().method().text())) {
-            // no handler reads the body of these: their deadline must not run into the handler; close after
-            exchange.close = deadlines.remove(Thread.currentThread()) != null;
-        }
+        Thread me = Thread.currentThread();
+        // no handler reads the body of these methods: their body deadline must not run into the handler
+        Deadline before = BODY_METHODS.contains(req.prologue().method().text()) ? null : deadlines.remove(me);
         ScopedValue.where(EXCHANGE, exchange).run(chain::proceed);
-        Deadline left = deadlines.remove(Thread.currentThread());
-        // still armed for a body nobody read (a route that reads its form itself counts as having read it): the
-        // body's bytes are still in the way of the next request
-        boolean bodyUnread = left != null && !req.content().consumed();
+        Deadline left = deadlines.remove(me);
+        if (!exchange.close
+                && (left != null || before != null)
+                && !req.content().consumed()) {
+            // a body nobody read (a refusal before it, say a wrong token): its bytes stand before the next request,
+            // so they are read and dropped — at most 1 MiB, within the body timeout — or the connection closes
+            exchange.close = !drain(req);
+        }
         if (exchange.close
-                || bodyUnread
                 || req.headers().containsToken(HeaderValues.CONNECTION_CLOSE)
                 || res.headers().containsToken(HeaderValues.CONNECTION_CLOSE)) {
-            if (!res.isSent()) {
-                res.header(HeaderValues.CONNECTION_CLOSE);
-            }
             throw new CloseConnectionException("closing after the reply");
         }
+    }
+
+    /** Reads and drops the current request's unread body under a fresh body deadline; false when that failed. */
+    private boolean drain(RoutingRequest req) {
+        arm(timeouts.body(), "body");
+        boolean drained;
+        try {
+            req.content().consume();
+            drained = true;
+        } catch (RuntimeException e) {
+            drained = false;
+        }
+        Deadline d = deadlines.remove(Thread.currentThread());
+        return drained && (d == null || d.state.compareAndSet(ARMED, DISARMED));
     }
 
     /**

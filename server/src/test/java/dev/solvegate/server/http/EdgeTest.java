@@ -102,6 +102,20 @@ class EdgeTest {
     }
 
     @Test
+    void aBodyLeftUnreadIsDroppedNotServedAndTheConnectionGoesOn() {
+        String inner = "GET /getTaskResult/" + taskId + " HTTP/1.1\r\nHost: x\r\nX-Client-Key: " + key + "\r\n\r\n";
+        String unread = "POST /noSuchMethod HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + Integer.toHexString(inner.length()) + "\r\n" + inner + "\r\n0\r\n\r\n";
+        String getWithBody = "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello";
+
+        Heard h = talk(unread + getWithBody + post("/getBalance", "{\"clientKey\":\"" + key + "\"}"));
+
+        assertThat(h.statuses()).as(h.text()).containsExactly(400, 200, 200);
+        assertThat(h.text()).doesNotContain("\"status\":\"ready\"").doesNotContain("processing");
+        assertThat(h.text()).contains("\"balance\"");
+    }
+
+    @Test
     void connectionCloseClosesTheConnectionAfterTheReply() {
         Heard h = talk(post("/getBalance", "{\"clientKey\":\"" + key + "\"}", "Connection: close\r\n"));
 
