@@ -3,8 +3,10 @@ package dev.solvegate.server.fuzz;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.api.SilentCloseable;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.solvegate.server.support.CatalogueReplies;
+import dev.solvegate.server.support.LoopbackOnly;
 import dev.solvegate.server.support.TestDatabase;
 import dev.solvegate.server.support.TestNode;
 import java.net.URI;
@@ -33,11 +35,13 @@ class AdminBodyFuzzTest {
     };
 
     private static TestNode node;
+    private static SilentCloseable network;
     private static long account;
 
     /** The node starts at the first input, not before: the fuzzer's coverage agent must see its classes load. */
     private static synchronized TestNode node() {
         if (node == null) {
+            network = LoopbackOnly.allow();
             start();
         }
         return node;
@@ -54,6 +58,7 @@ class AdminBodyFuzzTest {
         if (node != null) {
             node.close();
             node = null;
+            network.close();
         }
     }
 

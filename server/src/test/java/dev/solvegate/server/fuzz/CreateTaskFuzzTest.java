@@ -1,9 +1,11 @@
 package dev.solvegate.server.fuzz;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.api.SilentCloseable;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.solvegate.server.support.CatalogueReplies;
+import dev.solvegate.server.support.LoopbackOnly;
 import dev.solvegate.server.support.TestDatabase;
 import dev.solvegate.server.support.TestNode;
 import java.nio.charset.StandardCharsets;
@@ -22,12 +24,14 @@ import org.junit.jupiter.api.AfterAll;
 class CreateTaskFuzzTest {
 
     private static TestNode node;
+    private static SilentCloseable network;
     private static String key;
     private static String publicKey;
 
     /** The node starts at the first input, not before: the fuzzer's coverage agent must see its classes load. */
     private static synchronized TestNode node() {
         if (node == null) {
+            network = LoopbackOnly.allow();
             start();
         }
         return node;
@@ -47,15 +51,17 @@ class CreateTaskFuzzTest {
         if (node != null) {
             node.close();
             node = null;
+            network.close();
         }
     }
 
     /** Raw bodies: the regression inputs are plain files, JSON or not. */
     @FuzzTest(maxDuration = "10m")
     void rawBodies(byte[] body) {
+        TestNode n = node();
         String text =
                 new String(body, StandardCharsets.UTF_8).replace("KEY", key).replace("TEMPLATE", publicKey);
-        CatalogueReplies.assertCatalogue(node.post("/createTask", text), text);
+        CatalogueReplies.assertCatalogue(n.post("/createTask", text), text);
     }
 
     /** JSON objects shaped like createTask bodies, assembled from the input. */
