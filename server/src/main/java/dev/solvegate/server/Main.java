@@ -9,7 +9,6 @@ import dev.solvegate.server.node.Node;
 import dev.solvegate.server.solver.LoadedSolver;
 import dev.solvegate.server.solver.PluginFailure;
 import dev.solvegate.server.solver.Solvers;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -152,7 +151,7 @@ public final class Main implements Runnable {
         Config config = configOrExit();
         Node node;
         try {
-            node = Node.start(config, Clock.systemUTC(), publicApi);
+            node = Node.start(config, publicApi);
         } catch (RuntimeException e) {
             System.err.println("solvegate: cannot start: " + e.getMessage());
             return 1;

@@ -1,6 +1,7 @@
 package dev.solvegate.server.admin;
 
 import dev.solvegate.server.config.Config;
+import dev.solvegate.server.store.DataDir;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +52,7 @@ public final class AdminToken {
     public static void keep(Config config, String token) {
         Path file = file(config.dataDir());
         try {
-            Files.createDirectories(config.dataDir());
+            DataDir.prepare(config.dataDir());
             try {
                 Files.createFile(
                         file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

@@ -37,6 +37,7 @@ import java.util.regex.Pattern;
  * @param reportWindow how long after a task's end a {@code reportIncorrect} still refunds it
  *     ({@code SOLVEGATE_REPORT_WINDOW})
  * @param maxAttempts solve attempts per task at most ({@code SOLVEGATE_MAX_ATTEMPTS})
+ * @param http the listeners' connection timeouts ({@code SOLVEGATE_HTTP_…_TIMEOUT})
  */
 public record Config(
         int port,
@@ -60,7 +61,16 @@ public record Config(
         Path plugins,
         Duration idempotencyTtl,
         Duration reportWindow,
-        int maxAttempts) {
+        int maxAttempts,
+
+        HttpTimeouts http) {
+
+    /**
+     * How long a listener waits on a client: between requests ({@code SOLVEGATE_HTTP_IDLE_TIMEOUT}, 60s), from a
+     * request line to the end of its headers ({@code SOLVEGATE_HTTP_HEADER_TIMEOUT}, 10s) and from the headers to
+     * the end of the body ({@code SOLVEGATE_HTTP_BODY_TIMEOUT}, 30s); past these the connection is closed.
+     */
+    public record HttpTimeouts(Duration idle, Duration headers, Duration body) {}
 
     /**
      * The smallest pool that still leaves the API a connection: the engine's share is 3/8 of the pool
@@ -134,7 +144,11 @@ public record Config(
                 folder(env, "SOLVEGATE_PLUGINS"),
                 duration(env, "SOLVEGATE_IDEMPOTENCY_TTL", "24h"),
                 duration(env, "SOLVEGATE_REPORT_WINDOW", "60s"),
-                integer(env, "SOLVEGATE_MAX_ATTEMPTS", 3, 1, 100));
+                integer(env, "SOLVEGATE_MAX_ATTEMPTS", 3, 1, 100),
+                new HttpTimeouts(
+                        duration(env, "SOLVEGATE_HTTP_IDLE_TIMEOUT", "60s"),
+                        duration(env, "SOLVEGATE_HTTP_HEADER_TIMEOUT", "10s"),
+                        duration(env, "SOLVEGATE_HTTP_BODY_TIMEOUT", "30s")));
     }
 
     /** The embedded database's URL for a data folder. */
@@ -178,7 +192,8 @@ public record Config(
                 plugins,
                 idempotencyTtl,
                 reportWindow,
-                maxAttempts);
+                maxAttempts,
+                http);
     }
 
     private static String get(Map<String, String> env, String name, String fallback) {

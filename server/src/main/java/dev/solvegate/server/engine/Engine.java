@@ -182,12 +182,13 @@ public final class Engine implements AutoCloseable {
                 try {
                     w.run();
                 } finally {
-                    running.remove(t.id());
+                    // only this worker's entry: the task may have been claimed again meanwhile, by a new worker
+                    running.remove(t.id(), w);
                     slots.release();
                 }
             });
         } catch (RuntimeException | OutOfMemoryError e) {
-            running.remove(t.id());
+            running.remove(t.id(), w);
             slots.release();
             throw e;
         }

@@ -55,14 +55,19 @@ final class NodeQueue {
         });
     }
 
-    /** Counts one more attempt of a task this node holds; false when it lost the task. */
-    boolean startAttempt(long id) {
-        return db.retrying(h -> Tasks.startAttempt(h, id, owner));
+    /** Counts attempt {@code attempt + 1} of a task whose attempt {@code attempt} runs here; false when lost. */
+    boolean startAttempt(long id, int attempt) {
+        return db.retrying(h -> Tasks.startAttempt(h, id, owner, attempt));
     }
 
-    /** Puts a task this node holds back in the queue; false when it no longer held it. */
-    boolean handBack(long id) {
-        return db.retrying(h -> Tasks.handBack(h, id, owner));
+    /** Puts back in the queue a task whose attempt {@code attempt} runs here; false when it no longer did. */
+    boolean handBack(long id, int attempt) {
+        return db.retrying(h -> Tasks.handBack(h, id, owner, Tasks.Guard.attempt(owner, attempt)));
+    }
+
+    /** Puts back in the queue a task this node holds without a worker; false when it no longer held it. */
+    boolean handBackStray(long id) {
+        return db.retrying(h -> Tasks.handBack(h, id, owner, Tasks.Guard.held(owner)));
     }
 
     /** Creates or extends this node's lease to a whole lease from now. */

@@ -72,7 +72,7 @@ final class Settlement {
         Long cost = token != null ? t.hold() : null;
         String code = outcome instanceof Outcome.Failed f ? f.code().name() : null;
         String description = outcome instanceof Outcome.Failed f ? f.description() : null;
-        Tasks.end(h, id, now, token, cost, code, description);
+        Tasks.end(h, id, t, now, token, cost, code, description);
         Tasks.notifyEnded(h, id);
         Slots.giveBack(h, t.accountId(), t.packageId());
         if (token != null) {

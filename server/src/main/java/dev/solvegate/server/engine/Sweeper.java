@@ -129,7 +129,7 @@ final class Sweeper implements AutoCloseable {
         Set<Long> strays = new HashSet<>(mine);
         strays.removeAll(running.keySet());
         for (long id : strays) {
-            if (suspects.contains(id) && queue.handBack(id)) {
+            if (suspects.contains(id) && queue.handBackStray(id)) {
                 LOG.log(System.Logger.Level.WARNING, "task " + id + ": held without a worker; handed back");
             }
         }

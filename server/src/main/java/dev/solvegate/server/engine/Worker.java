@@ -2,6 +2,7 @@ package dev.solvegate.server.engine;
 
 import dev.solvegate.server.core.ErrorCode;
 import dev.solvegate.server.solver.Solvers;
+import dev.solvegate.server.store.DatabaseFaults;
 import dev.solvegate.server.task.ClaimedTask;
 import dev.solvegate.server.task.NewTask;
 import dev.solvegate.server.task.TaskCodec;
@@ -46,6 +47,9 @@ final class Worker {
 
     private static final System.Logger LOG = System.getLogger(Worker.class.getName());
 
+    /** Tries of a settlement whose connection was lost. */
+    private static final int SETTLE_TRIES = 3;
+
     private final ClaimedTask task;
     private final Attempts attempts;
     private final NodeQueue queue;
@@ -55,6 +59,8 @@ final class Worker {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Stop stop;
     private volatile Attempt current;
+    /** The task's attempt number this worker runs (its fencing token): set at claim, counted up per retry. */
+    private int attemptNo;
 
     Worker(
             ClaimedTask task,
@@ -69,6 +75,7 @@ final class Worker {
         this.settlement = settlement;
         this.clock = clock;
         this.draining = draining;
+        this.attemptNo = task.attempt();
     }
 
     long taskId() {
@@ -101,11 +108,39 @@ final class Worker {
         if (stop == Stop.ABANDON) {
             return;
         }
-        Outcome end = outcome;
-        try {
-            settlement.settle(task.id(), end, Tasks.Guard.owner(queue.owner()));
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "task " + task.id() + ": not settled; its lease will expire", e);
+        settle(outcome);
+    }
+
+    /**
+     * Settles the task's end. A settlement whose connection was lost (a backend terminated, a database restarting)
+     * is tried again a few times while the lease lasts: its guard makes a second try harmless, since a first that
+     * did commit leaves nothing for the second to match. After that the task stays under this node's lease, and is
+     * handed back or swept.
+     */
+    private void settle(Outcome end) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (!settlement.settle(task.id(), end, Tasks.Guard.attempt(queue.owner(), attemptNo))) {
+                    LOG.log(
+                            System.Logger.Level.INFO,
+                            "task " + task.id() + ": attempt " + attemptNo
+                                    + " was taken from this worker (or already settled); not settled");
+                }
+                return;
+            } catch (RuntimeException e) {
+                if (attempt >= SETTLE_TRIES || !DatabaseFaults.unreachable(e) || stop == Stop.ABANDON) {
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "task " + task.id() + ": not settled; its lease will expire: " + e);
+                    return;
+                }
+                try {
+                    Thread.sleep(200L * attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
@@ -128,8 +163,7 @@ final class Worker {
                 request.headers(),
                 request.userAgent());
         long solveMillis = attempts.solveMillis();
-        int attempt = task.solveCount();
-        if (attempt > attempts.maxAttempts()) {
+        if (attemptNo > attempts.maxAttempts()) {
             // handed back after its last attempt was cut short (a node shut down): it had all its attempts
             return Outcome.failed(ErrorCode.ERROR_TASK_CANCELLED);
         }
@@ -143,9 +177,9 @@ final class Worker {
             Attempt run = attempts.attempt(request, solveTask, solver, settings, end);
             Outcome outcome = attempt(run, end, cutByTask);
             attempts.counted(solver, outcome, clock.millis() - start);
-            long pause = attempts.pauseBefore(attempt + 1);
+            long pause = attempts.pauseBefore(attemptNo + 1);
             if (!outcome.retryable()
-                    || attempt >= attempts.maxAttempts()
+                    || attemptNo >= attempts.maxAttempts()
                     || clock.millis() + pause + solveMillis > task.deadline()) {
                 return outcome;
             }
@@ -157,7 +191,7 @@ final class Worker {
             }
             boolean owned;
             try {
-                owned = queue.startAttempt(task.id());
+                owned = queue.startAttempt(task.id(), attemptNo);
             } catch (RuntimeException e) {
                 LOG.log(
                         System.Logger.Level.WARNING,
@@ -169,7 +203,7 @@ final class Worker {
                 stop(Stop.ABANDON);
                 throw new Stopped();
             }
-            attempt++;
+            attemptNo++;
         }
     }
 
@@ -221,7 +255,7 @@ final class Worker {
             return;
         }
         try {
-            if (queue.handBack(task.id())) {
+            if (queue.handBack(task.id(), attemptNo)) {
                 LOG.log(System.Logger.Level.INFO, "task " + task.id() + ": handed back to the queue");
             }
         } catch (RuntimeException e) {

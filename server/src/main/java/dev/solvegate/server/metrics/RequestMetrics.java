@@ -47,8 +47,10 @@ public final class RequestMetrics implements Filter {
         try {
             ScopedValue.where(ANSWER, answer).run(chain::proceed);
         } finally {
-            metrics.request(
-                    method(req.prologue().uriPath().path()), res.status().code(), answer[0], System.nanoTime() - start);
+            int status = res.status().code();
+            // an error nobody labelled (a reply of the web server's own) must not count as a success
+            String label = answer[0].equals("ok") && status >= 400 ? "http_" + status : answer[0];
+            metrics.request(method(req.prologue().uriPath().path()), status, label, System.nanoTime() - start);
         }
     }
 

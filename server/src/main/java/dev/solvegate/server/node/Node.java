@@ -14,21 +14,27 @@ import dev.solvegate.server.config.Config;
 import dev.solvegate.server.console.CustomerConsole;
 import dev.solvegate.server.console.OperatorConsole;
 import dev.solvegate.server.engine.Engine;
+import dev.solvegate.server.http.Edge;
+import dev.solvegate.server.http.ProtocolErrors;
 import dev.solvegate.server.intake.Intake;
 import dev.solvegate.server.metrics.Metrics;
 import dev.solvegate.server.solver.Solvers;
+import dev.solvegate.server.store.DataDir;
 import dev.solvegate.server.store.Database;
+import dev.solvegate.server.store.DatabaseClock;
 import dev.solvegate.server.task.Reports;
 import dev.solvegate.server.task.TaskEnds;
 import dev.solvegate.server.task.TaskStore;
 import dev.solvegate.server.template.TemplateStore;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * One solvegate node: the database pool, the task engine, the public API (unless a worker) and the admin API
@@ -48,16 +54,22 @@ public final class Node implements AutoCloseable {
     private final WebServer publicServer;
     private final WebServer adminServer;
     private final AdminToken.Resolved token;
+    private final Clock clock;
+    private final Edges edges;
 
     private Node(
             Config config,
+            Clock clock,
             Database db,
             Intake intake,
             Engine engine,
             WebServer publicServer,
             WebServer adminServer,
-            AdminToken.Resolved token) {
+            AdminToken.Resolved token,
+            Edges edges) {
         this.config = config;
+        this.edges = edges;
+        this.clock = clock;
         this.db = db;
         this.intake = intake;
         this.engine = engine;
@@ -66,22 +78,37 @@ public final class Node implements AutoCloseable {
         this.token = token;
     }
 
-    /** Opens the database, migrates it, starts the engine and both listeners: {@code ./solvegate serve}. */
-    public static Node start(Config config, Clock clock) {
-        return start(config, clock, true);
-    }
-
     /**
      * Opens the database, migrates it, starts the engine, the admin listener and, when {@code withPublicApi}, the
-     * public listener ({@code ./solvegate worker} runs without it). A generated admin token is kept in the data
-     * folder only once both listeners are up.
+     * public listener ({@code ./solvegate worker} runs without it): {@code ./solvegate serve}. Time is the
+     * database's ({@link DatabaseClock}), so nodes whose clocks disagree still agree on leases, deadlines and
+     * quotas. A generated admin token is kept in the data folder only once both listeners are up.
      */
-    public static Node start(Config config, Clock clock, boolean withPublicApi) {
+    public static Node start(Config config, boolean withPublicApi) {
+        return start(config, DatabaseClock::of, withPublicApi);
+    }
+
+    /** Starts a node as {@link #start(Config, boolean)} does, on {@code clock} instead of the database's (tests). */
+    public static Node start(Config config, Clock clock) {
+        return start(config, db -> clock, true);
+    }
+
+    private static Node start(Config config, Function<Database, Clock> clockOf, boolean withPublicApi) {
+        boolean usesDataDir = !config.postgres() || config.adminToken() == null;
+        if (usesDataDir) {
+            DataDir.prepare(config.dataDir());
+        }
         AdminToken.Resolved token = AdminToken.resolve(config);
         var solvers = Solvers.load(config); // before the database: a plugin that cannot load stops the start here
         Database db = Database.open(config);
+        if (usesDataDir) {
+            DataDir.restrictFiles(config.dataDir());
+        }
         WebServer publicServer = null;
+        Clock clock = null;
+        Edges edges = new Edges();
         try {
+            clock = clockOf.apply(db);
             var accounts = new AccountStore(db.jdbi(), clock);
             var templates = new TemplateStore(db.jdbi(), clock);
             var intake = new Intake(db.jdbi());
@@ -117,6 +144,8 @@ public final class Node implements AutoCloseable {
                         "SOLVEGATE_PORT",
                         "0.0.0.0",
                         config.port(),
+                        edges.add(new Edge(config.http(), "public")),
+                        ProtocolErrors.catalogue(),
                         r -> PublicRouting.routing(r, api, customer, replies, metrics, db, customerConsole::routes));
             }
             var admin = new AdminApi(accounts, templates, intake, solvers, db.jdbi(), clock, config.priceMicros());
@@ -128,27 +157,41 @@ public final class Node implements AutoCloseable {
                     "SOLVEGATE_ADMIN_PORT",
                     config.adminBind(),
                     config.adminPort(),
+                    edges.add(new Edge(config.http(), "admin")),
+                    ProtocolErrors.admin(),
                     r -> AdminRouting.routing(r, admin, reads, token.token(), metrics, db, operatorConsole));
+
             engine.start();
             if (token.generated()) {
                 AdminToken.keep(config, token.token());
             }
-            return new Node(config, db, intake, engine, publicServer, adminServer, token);
+            return new Node(config, clock, db, intake, engine, publicServer, adminServer, token, edges);
         } catch (RuntimeException e) {
             if (publicServer != null) {
                 publicServer.stop();
             }
+            if (clock != null) {
+                DatabaseClock.close(clock);
+            }
+            edges.close();
             db.close();
             throw e;
         }
     }
 
     /**
-     * Starts a listener. A port that cannot be bound stops the start with one line naming the variable: it is
-     * tried first with a plain socket, since Helidon logs a failed bind as a long stack trace and carries on (a
-     * node without its listener stops here too, should another process take the port in between).
+     * Starts a listener behind its {@link Edge} (body limit, timeouts, closing, protocol-error bodies). A port that
+     * cannot be bound stops the start with one line naming the variable: it is tried first with a plain socket,
+     * since Helidon logs a failed bind as a long stack trace and carries on (a node without its listener stops here
+     * too, should another process take the port in between).
      */
-    private static WebServer listen(String variable, String host, int port, Consumer<HttpRouting.Builder> routing) {
+    private static WebServer listen(
+            String variable,
+            String host,
+            int port,
+            Edge edge,
+            ProtocolErrors errors,
+            Consumer<HttpRouting.Builder> routing) {
         if (port != 0) {
             try (ServerSocket probe = new ServerSocket()) {
                 probe.setReuseAddress(true);
@@ -158,14 +201,16 @@ public final class Node implements AutoCloseable {
                         variable + ": cannot listen on " + host + ":" + port + " (" + e.getMessage() + ")");
             }
         }
-        WebServer server = WebServer.builder()
+        WebServerConfig.Builder b = WebServer.builder()
                 .port(port)
                 .host(host)
-                .maxPayloadSize(1 << 20)
                 .shutdownHook(false)
-                .routing(routing::accept)
-                .build()
-                .start();
+                .routing(r -> {
+                    r.addFilter(edge.filter());
+                    routing.accept(r);
+                });
+        edge.configure(b, errors);
+        WebServer server = b.build().start();
         if (!server.isRunning() || server.port() <= 0) {
             server.stop();
             throw new IllegalStateException(
@@ -214,6 +259,23 @@ public final class Node implements AutoCloseable {
             publicServer.stop();
         }
         adminServer.stop();
+        edges.close();
+        DatabaseClock.close(clock);
         db.close();
+    }
+
+    /** The node's listener guards, closed with it. */
+    private static final class Edges implements AutoCloseable {
+        private final java.util.List<Edge> all = new java.util.ArrayList<>();
+
+        Edge add(Edge e) {
+            all.add(e);
+            return e;
+        }
+
+        @Override
+        public void close() {
+            all.forEach(Edge::close);
+        }
     }
 }

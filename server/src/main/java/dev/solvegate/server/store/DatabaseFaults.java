@@ -14,6 +14,7 @@ import org.jdbi.v3.core.JdbiException;
  *   SQLSTATE  vendor        meaning                          what we do
  *   08xxx     both          connection failure               unreachable: ERROR_DATABASE_UNAVAILABLE
  *   57Pxx     PostgreSQL    server shutting down / crashed   unreachable: ERROR_DATABASE_UNAVAILABLE
+ *   57014     PostgreSQL    statement cut by its timeout     unreachable: it did not answer within our bound
  *   40001     both          serialization failure            conflict: retry the whole transaction
  *   40P01     PostgreSQL    deadlock detected                conflict: retry the whole transaction
  *   55P03     PostgreSQL    lock_timeout expired             conflict: retry the whole transaction
@@ -36,7 +37,7 @@ public final class DatabaseFaults {
             }
             if (c instanceof SQLException sql && sql.getSQLState() != null) {
                 String state = sql.getSQLState();
-                if (state.startsWith("08") || state.startsWith("57P")) {
+                if (state.startsWith("08") || state.startsWith("57P") || state.equals("57014")) {
                     return true;
                 }
             }

@@ -9,7 +9,9 @@ package dev.solvegate.server.task;
  * @param request the stored request JSON (see {@code TaskCodec})
  * @param createdAt acceptance time, epoch ms
  * @param deadline the task's deadline, epoch ms
- * @param solveCount attempts counted so far, this claim's first one included
+ * @param attempt the task's {@code solve_count} after this claim: the fencing token that the worker's later
+ *     statements on the task check, so that a worker whose task was taken from it (and claimed again, perhaps by
+ *     this very node) can neither count, settle nor hand back what is no longer its attempt
  */
 public record ClaimedTask(
-        long id, String solver, String settings, String request, long createdAt, long deadline, int solveCount) {}
+        long id, String solver, String settings, String request, long createdAt, long deadline, int attempt) {}

@@ -3,6 +3,7 @@ package dev.solvegate.server.task;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.solvegate.proxy.ProxyEndpoint;
 import dev.solvegate.proxy.ProxyParse;
 import dev.solvegate.proxy.ProxyParser;
 import dev.solvegate.server.core.Json;
@@ -29,6 +30,29 @@ public final class TaskCodec {
         o.put("userAgent", t.userAgent());
         o.put("callbackUrl", t.callbackUrl());
         return o.toString();
+    }
+
+    /**
+     * A stored task without its proxy's user and password (scheme, host and port stay, for diagnosis): what an
+     * ended task keeps. A text that is not one we wrote loses its proxy altogether.
+     */
+    public static String withoutSecrets(String text) {
+        try {
+            JsonNode o = Json.MAPPER.readTree(text);
+            if (!(o instanceof ObjectNode obj)) {
+                return "{}";
+            }
+            if (ProxyParser.parse(obj.path("proxy").asText()) instanceof ProxyParse.Parsed parsed) {
+                ProxyEndpoint p = parsed.endpoint();
+                String host = p.host().contains(":") ? "[" + p.host() + "]" : p.host();
+                obj.put("proxy", p.scheme().name().toLowerCase(java.util.Locale.ROOT) + "://" + host + ":" + p.port());
+            } else {
+                obj.remove("proxy");
+            }
+            return obj.toString();
+        } catch (JsonProcessingException e) {
+            return "{}";
+        }
     }
 
     /** Reads a stored task back. @throws IllegalStateException when the stored text is not one we wrote */

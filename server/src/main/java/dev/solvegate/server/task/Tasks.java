@@ -52,8 +52,19 @@ public final class Tasks {
 
     /** Who may end a task: a SQL condition on the task row and its parameters. */
     public record Guard(String condition, Map<String, Object> params) {
-        /** The node holding the task's lease. */
-        public static Guard owner(String owner) {
+        /**
+         * The worker running attempt {@code attempt} of the task on node {@code owner}: a worker whose task was
+         * re-queued and claimed again (by another node, or by this one) holds an older attempt number and is
+         * refused.
+         */
+        public static Guard attempt(String owner, int attempt) {
+            return new Guard(
+                    "status = 'solving' AND lease_owner = :owner AND solve_count = :attempt",
+                    Map.of("owner", owner, "attempt", attempt));
+        }
+
+        /** Any holding of the task by node {@code owner}: for a task it holds without a worker. */
+        public static Guard held(String owner) {
             return new Guard("status = 'solving' AND lease_owner = :owner", Map.of("owner", owner));
         }
 
@@ -81,7 +92,8 @@ public final class Tasks {
             String clientIp,
             String callbackUrl,
             long createdAt,
-            int solveCount) {}
+            int solveCount,
+            String request) {}
 
     /** A {@code solving} task whose lease ran out; {@code solveCount} its attempts so far. */
     public record Expired(long id, long deadline, int solveCount) {}
@@ -209,12 +221,16 @@ public final class Tasks {
                 .list();
     }
 
-    /** Counts one more attempt of a task {@code owner} still holds; false when it lost the task. */
-    public static boolean startAttempt(Handle h, long id, String owner) {
-        return h.createUpdate(
-                                "UPDATE tasks SET solve_count = solve_count + 1 WHERE id = :id AND status = 'solving' AND lease_owner = :owner")
+    /**
+     * Counts attempt {@code attempt + 1} of a task whose attempt {@code attempt} {@code owner} runs; false when the
+     * task is no longer that attempt's (it was taken and perhaps claimed again).
+     */
+    public static boolean startAttempt(Handle h, long id, String owner, int attempt) {
+        return h.createUpdate("UPDATE tasks SET solve_count = :next WHERE id = :id AND "
+                                + Guard.attempt(owner, attempt).condition())
+                        .bind("next", attempt + 1)
                         .bind("id", id)
-                        .bind("owner", owner)
+                        .bindMap(Guard.attempt(owner, attempt).params())
                         .execute()
                 == 1;
     }
@@ -227,12 +243,16 @@ public final class Tasks {
                 .list());
     }
 
-    /** Puts a task {@code owner} holds back in the queue for any node; false when it no longer held it. */
-    public static boolean handBack(Handle h, long id, String owner) {
-        int n = h.createUpdate("""
-              UPDATE tasks SET status = 'queued', lease_owner = NULL
-              WHERE id = :id AND status = 'solving' AND lease_owner = :owner
-              """).bind("id", id).bind("owner", owner).execute();
+    /**
+     * Puts a task {@code owner} holds back in the queue for any node, if {@code guard} (the holder's attempt, or
+     * any holding of {@code owner}'s for a task without a worker) still holds; false when it did not.
+     */
+    public static boolean handBack(Handle h, long id, String owner, Guard guard) {
+        int n = h.createUpdate("UPDATE tasks SET status = 'queued', lease_owner = NULL WHERE id = :id AND "
+                        + guard.condition())
+                .bind("id", id)
+                .bindMap(guard.params())
+                .execute();
         if (n == 1) {
             notifyWorkers(h);
         }
@@ -305,7 +325,8 @@ public final class Tasks {
     /** Locks task {@code id} for its end if {@code guard} still holds; empty when someone else ended or took it. */
     public static Optional<Ending> lockForEnd(Handle h, long id, Guard guard) {
         return h.createQuery(
-                        "SELECT account_id, package_id, hold, client_ip, callback_url, created_at, solve_count FROM tasks"
+                        "SELECT account_id, package_id, hold, client_ip, callback_url, created_at, solve_count, request"
+                                + " FROM tasks"
                                 + " WHERE id = :id AND " + guard.condition() + " FOR UPDATE")
                 .bind("id", id)
                 .bindMap(guard.params())
@@ -319,17 +340,21 @@ public final class Tasks {
                             rs.getString("client_ip"),
                             rs.getString("callback_url"),
                             rs.getLong("created_at"),
-                            rs.getInt("solve_count"));
+                            rs.getInt("solve_count"),
+                            rs.getString("request"));
                 })
                 .findOne();
     }
 
-    /** Ends a locked task: {@code ready} with its token and cost, or {@code failed} with its error. */
+    /**
+     * Ends a locked task: {@code ready} with its token and cost, or {@code failed} with its error. The stored
+     * request loses its proxy credentials ({@link TaskCodec#withoutSecrets}): only a running task needs them.
+     */
     public static void end(
-            Handle h, long id, long now, String token, Long cost, String errorCode, String errorDescription) {
+            Handle h, long id, Ending t, long now, String token, Long cost, String errorCode, String errorDescription) {
         h.createUpdate("""
             UPDATE tasks SET status = :status, ended_at = :now, token = :token, cost = :cost, error_code = :code,
-              error_description = :description, lease_owner = NULL WHERE id = :id
+              error_description = :description, lease_owner = NULL, request = :request WHERE id = :id
             """)
                 .bind("status", token != null ? "ready" : "failed")
                 .bind("now", now)
@@ -337,6 +362,7 @@ public final class Tasks {
                 .bind("cost", cost)
                 .bind("code", errorCode)
                 .bind("description", errorDescription)
+                .bind("request", TaskCodec.withoutSecrets(t.request()))
                 .bind("id", id)
                 .execute();
     }

@@ -26,7 +26,75 @@ public final class RawHttp {
 
     private static final Pattern STATUS_LINE = Pattern.compile("HTTP/1\\.[01] (\\d{3})");
 
+    /**
+     * What a server sent on one connection: every byte until it closed (or reset) the connection or {@code wait}
+     * ran out, and how long that took.
+     *
+     * @param closed whether the server closed or reset the connection (else the wait ran out)
+     */
+    public record Heard(String text, boolean closed, long millis) {
+        /** The statuses of the replies heard, in order. */
+        public java.util.List<Integer> statuses() {
+            Matcher m = Pattern.compile("HTTP/1\\.[01] (\\d{3}) ").matcher(text);
+            java.util.List<Integer> out = new java.util.ArrayList<>();
+            while (m.find()) {
+                out.add(Integer.parseInt(m.group(1)));
+            }
+            return out;
+        }
+
+        /** The body after the last reply's headers. */
+        public String lastBody() {
+            int i = text.lastIndexOf("\r\n\r\n");
+            return i < 0 ? "" : text.substring(i + 4);
+        }
+    }
+
     private RawHttp() {}
+
+    /**
+     * Sends {@code request} (on another thread, so a server that answers and closes early is heard) and listens
+     * until the server closes the connection or {@code wait} runs out.
+     */
+    public static Heard talk(int port, byte[] request, Duration wait) {
+        long start = System.nanoTime();
+        StringBuilder heard = new StringBuilder();
+        boolean closed = false;
+        Thread writer;
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            socket.setSoTimeout((int) wait.toMillis());
+            OutputStream out = socket.getOutputStream();
+            writer = Thread.ofVirtual().start(() -> {
+                try {
+                    out.write(request);
+                    out.flush();
+                } catch (IOException refused) {
+                    // the server closed or reset the connection before taking everything
+                }
+            });
+            InputStream in = socket.getInputStream();
+            byte[] buf = new byte[8192];
+            try {
+                for (int n; (n = in.read(buf)) != -1; ) {
+                    heard.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+                }
+                closed = true;
+            } catch (java.net.SocketTimeoutException e) {
+                closed = false;
+            } catch (SocketException reset) {
+                closed = true;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            writer.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new Heard(heard.toString(), closed, (System.nanoTime() - start) / 1_000_000);
+    }
 
     /** POSTs {@code body} to 127.0.0.1:{@code port} and returns the reply's status, or {@link #CLOSED}. */
     public static int post(int port, String path, byte[] body) {

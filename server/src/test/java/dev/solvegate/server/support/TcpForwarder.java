@@ -9,17 +9,31 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP relay in front of a real server that a test can cut and restore, to make a database disappear and
- * come back. While cut it closes every relayed connection and refuses new ones. Thread-safety: safe.
+ * A TCP relay in front of a real server that a test can break in the ways networks break, to make a database
+ * disappear and come back:
+ *
+ * <ul>
+ *   <li>{@link #cut}: closes every relayed connection (FIN) and refuses new ones;
+ *   <li>{@link #reset}: resets every relayed connection (RST) and refuses new ones;
+ *   <li>{@link #blackhole}: a silent partition: connections stay open, new ones are accepted, and every byte in
+ *       either direction is dropped, with no close and no reset;
+ *   <li>{@link #delay}: every chunk relayed waits that long first;
+ *   <li>{@link #restore}: back to normal (after a cut or reset, listening again on the same port).
+ * </ul>
+ *
+ * Thread-safety: safe.
  */
 public final class TcpForwarder implements AutoCloseable {
 
     private final InetSocketAddress target;
     private final int port;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final AtomicLong delayMillis = new AtomicLong();
     private volatile ServerSocket server;
+    private volatile boolean blackhole;
 
     public TcpForwarder(String host, int targetPort) throws IOException {
         this.target = new InetSocketAddress(host, targetPort);
@@ -32,7 +46,7 @@ public final class TcpForwarder implements AutoCloseable {
         return port;
     }
 
-    /** Closes every relayed connection and stops listening: clients see resets and refused connections. */
+    /** Closes every relayed connection and stops listening: clients see closed and refused connections. */
     public synchronized void cut() throws IOException {
         server.close();
         for (Socket s : open) {
@@ -41,12 +55,40 @@ public final class TcpForwarder implements AutoCloseable {
         open.clear();
     }
 
-    /** Listens again on the same port. */
+    /** Resets every relayed connection (RST, no FIN) and stops listening. */
+    public synchronized void reset() throws IOException {
+        server.close();
+        for (Socket s : open) {
+            try {
+                s.setSoLinger(true, 0);
+            } catch (IOException ignored) {
+                // already closed
+            }
+            s.close();
+        }
+        open.clear();
+    }
+
+    /** Drops every byte from now on, in both directions, closing nothing: a silent partition. */
+    public void blackhole() {
+        blackhole = true;
+    }
+
+    /** Delays every relayed chunk by {@code millis} (0: none). */
+    public void delay(long millis) {
+        delayMillis.set(millis);
+    }
+
+    /** Ends a blackhole or delay, and after a cut or reset listens again on the same port. */
     public synchronized void restore() throws IOException {
-        ServerSocket s = new ServerSocket();
-        s.setReuseAddress(true);
-        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        listen(s);
+        blackhole = false;
+        delayMillis.set(0);
+        if (server.isClosed()) {
+            ServerSocket s = new ServerSocket();
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            listen(s);
+        }
     }
 
     private void listen(ServerSocket s) {
@@ -55,6 +97,10 @@ public final class TcpForwarder implements AutoCloseable {
             while (!s.isClosed()) {
                 try {
                     Socket client = s.accept();
+                    if (blackhole) {
+                        open.add(client); // accepted, never answered
+                        continue;
+                    }
                     Socket upstream = new Socket();
                     upstream.connect(target, 2000);
                     open.add(client);
@@ -70,11 +116,23 @@ public final class TcpForwarder implements AutoCloseable {
 
     private void pump(Socket from, Socket to) {
         Thread.ofVirtual().start(() -> {
+            byte[] buf = new byte[16384];
             try (InputStream in = from.getInputStream();
                     OutputStream out = to.getOutputStream()) {
-                in.transferTo(out);
+                for (int n; (n = in.read(buf)) != -1; ) {
+                    long delay = delayMillis.get();
+                    if (delay > 0) {
+                        Thread.sleep(delay);
+                    }
+                    if (!blackhole) {
+                        out.write(buf, 0, n);
+                        out.flush();
+                    }
+                }
             } catch (IOException e) {
                 // one side went away
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
                 try {
                     from.close();
@@ -90,6 +148,7 @@ public final class TcpForwarder implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        blackhole = false;
         cut();
     }
 }

@@ -47,11 +47,15 @@ public final class TestNode implements AutoCloseable {
         this.config = config;
     }
 
-    /** Starts a node on {@code db} with extra environment variables (SOLVEGATE_…) over the defaults. */
+    /**
+     * Starts a node on {@code db} with extra environment variables (SOLVEGATE_…) over the defaults, on the
+     * database's clock as {@code ./solvegate serve} does.
+     */
     public static TestNode start(String dbUrl, String dbUser, Map<String, String> env) {
-        return start(dbUrl, dbUser, env, Clock.systemUTC());
+        return start(dbUrl, dbUser, env, null);
     }
 
+    /** Starts a node on {@code clock}, or on the database's clock when null. */
     public static TestNode start(String dbUrl, String dbUser, Map<String, String> env, Clock clock) {
         Map<String, String> all = new HashMap<>();
         try {
@@ -72,13 +76,13 @@ public final class TestNode implements AutoCloseable {
         }
         all.putAll(env);
         Config config = Config.fromEnv(all);
-        TestNode node = new TestNode(Node.start(config, clock), config);
+        TestNode node = new TestNode(clock == null ? Node.start(config, true) : Node.start(config, clock), config);
         PoolCheck.started(node);
         return node;
     }
 
     public static TestNode start(TestDatabase db, Map<String, String> env) {
-        return start(db.freshUrl(), db.user(), env);
+        return start(db.freshUrl(), db.user(), env, null);
     }
 
     public static TestNode start(TestDatabase db, Map<String, String> env, Clock clock) {
