@@ -219,24 +219,71 @@ final class FaultRelay implements AutoCloseable {
             out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
             out.write(body);
             out.flush();
-            byte[] reply = upstream.getInputStream().readAllBytes();
-            String text = new String(reply, StandardCharsets.ISO_8859_1);
-            int end = text.indexOf("\r\n\r\n");
-            if (end < 0) {
-                throw new IOException("the node's reply has no complete head");
+            // the node marks its reply Connection: close but need not close at once: read the reply by its framing
+            InputStream in = upstream.getInputStream();
+            String replyHead = readHead(in);
+            if (replyHead == null) {
+                throw new IOException("the node closed the connection without a reply");
             }
             StringBuilder rewritten = new StringBuilder();
-            for (String line : text.substring(0, end).split("\r\n")) {
-                if (!line.toLowerCase(Locale.ROOT).startsWith("connection:")) {
+            long length = -1;
+            boolean chunked = false;
+            for (String line : replyHead.split("\r\n")) {
+                String lower = line.toLowerCase(Locale.ROOT);
+                if (lower.startsWith("content-length:")) {
+                    length =
+                            Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                    chunked = true;
+                }
+                if (!lower.startsWith("connection:")) {
                     rewritten.append(line).append("\r\n");
                 }
             }
             rewritten.append("Connection: close\r\n\r\n");
             ByteArrayOutputStream all = new ByteArrayOutputStream();
             all.write(rewritten.toString().getBytes(StandardCharsets.ISO_8859_1));
-            all.write(reply, end + 4, reply.length - end - 4);
+            if (chunked) {
+                copyChunks(in, all);
+            } else if (length >= 0) {
+                all.write(in.readNBytes((int) length));
+            } else {
+                all.write(in.readAllBytes());
+            }
             return all.toByteArray();
         }
+    }
+
+    /** Copies a chunked body, its last chunk and trailers included. */
+    private static void copyChunks(InputStream in, ByteArrayOutputStream out) throws IOException {
+        while (true) {
+            String size = readLine(in);
+            out.write((size + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            int n = Integer.parseInt(size.split(";")[0].trim(), 16);
+            if (n == 0) {
+                String trailer;
+                do {
+                    trailer = readLine(in);
+                    out.write((trailer + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                } while (!trailer.isEmpty());
+                return;
+            }
+            out.write(in.readNBytes(n + 2)); // the data and its CRLF
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != '\n') {
+            if (b < 0) {
+                throw new IOException("the node's reply ended inside a chunk header");
+            }
+            if (b != '\r') {
+                line.write(b);
+            }
+        }
+        return line.toString(StandardCharsets.ISO_8859_1);
     }
 
     /** The request's head up to the blank line, or null when the connection ended first. */

@@ -121,6 +121,7 @@ public final class SolvegateClient {
         requirePositive(timeout, "timeout");
         Deadline deadline = Deadline.after(timeout);
         long taskId = create(task, UUID.randomUUID().toString(), deadline);
+        boolean polling = false;
         try {
             while (true) {
                 long started = System.nanoTime();
@@ -130,7 +131,8 @@ public final class SolvegateClient {
                     return result.solution().orElseThrow();
                 }
                 long took = System.nanoTime() - started;
-                if (wait > 0 && took < TimeUnit.SECONDS.toNanos(wait) / 2) {
+                if (!polling && wait > 0 && took < TimeUnit.SECONDS.toNanos(wait) / 2) {
+                    polling = true;
                     LOG.log(
                             Level.DEBUG,
                             () -> "getTaskResult [task " + taskId + "] answered processing before waitSeconds " + wait
