@@ -5,6 +5,8 @@ import java.time.Instant;
 /**
  * The prepaid package a key is bound to, as getBalance shows it.
  *
+ * <p>Thread-safety: immutable.
+ *
  * @param name the package's name
  * @param threads how many of its tasks may be in flight at once
  * @param hourlyQuota tasks it may start per UTC hour
@@ -13,7 +15,6 @@ import java.time.Instant;
  * @param dailyUsed tasks started this UTC day
  * @param expiresAt when it expires; null when the server did not say
  * @param paused whether the operator paused it
- *     <p>Thread-safety: immutable.
  */
 public record PackageInfo(
         String name,
