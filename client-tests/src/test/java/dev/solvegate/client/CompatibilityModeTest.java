@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The client against a node in compatibility mode ({@code SOLVEGATE_ERROR_STATUS=200}: every error is HTTP 200):
- * the body decides, so the same failures surface with the same codes, and the retryable ones are still retried.
+ * the body decides, so the same failures surface with the same codes, and the retryable ones are still retried;
+ * the same for an account of its own in that mode on a node that is not.
  */
 class CompatibilityModeTest {
 
@@ -59,6 +61,27 @@ class CompatibilityModeTest {
         assertThat(e.errorCode()).isEqualTo("ERROR_KEY_DOES_NOT_EXIST");
         assertThat(e.httpStatus()).isEqualTo(200);
         assertThat(e.retryable()).isFalse();
+    }
+
+    @Test
+    @Tag("awaits-server-12")
+    void anAccountsOwnErrorStatusModeIsReadTheSame() {
+        try (LiveNode seed = LiveNode.start()) {
+            LiveNode.Account acct = seed.account(10, "1");
+            seed.admin("PATCH", "/admin/accounts/" + acct.id(), LiveNode.obj().put("errorStatus", "200"));
+            SolvegateClient client = LiveNode.client(seed.uri(), acct.key()).build();
+
+            SolvegateException unsolvable = catchThrowableOfType(
+                    SolvegateException.class, () -> client.solve(task(LiveNode.UNSOLVABLE), Duration.ofSeconds(20)));
+            SolvegateException notFound =
+                    catchThrowableOfType(SolvegateException.class, () -> client.getTaskResult(987_654));
+
+            assertThat(unsolvable.errorCode()).isEqualTo("ERROR_CAPTCHA_UNSOLVABLE");
+            assertThat(unsolvable.httpStatus()).isEqualTo(200);
+            assertThat(unsolvable.taskFailed()).isTrue();
+            assertThat(notFound.errorCode()).isEqualTo("ERROR_TASK_NOT_FOUND");
+            assertThat(notFound.httpStatus()).isEqualTo(200);
+        }
     }
 
     @Test
