@@ -204,8 +204,9 @@ class RetryTest {
                         .build()
                         .getBalance());
 
-        assertThat(Duration.ofNanos(System.nanoTime() - started))
-                .isBetween(Duration.ofMillis(500), Duration.ofSeconds(3));
+        // within the budget (1 s) and its slack; how many tries fit depends on the jittered backoff, so a refusal may
+        // also end the call at once when the next pause would not fit in what is left of the budget
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
         assertThat(e.errorCode()).isEqualTo(SolvegateException.TRANSPORT);
         assertThat(e.httpStatus()).isZero();
         assertThat(e.retryable()).isTrue();
