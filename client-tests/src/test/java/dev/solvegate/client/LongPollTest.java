@@ -62,7 +62,8 @@ class LongPollTest {
         for (int i = 1; i < polls.size(); i++) {
             long gap = TimeUnit.NANOSECONDS.toMillis(
                     polls.get(i).atNanos() - polls.get(i - 1).atNanos());
-            assertThat(gap).isBetween(950L, 2000L);
+            // never sooner than a second; later only by the machine's own delays (a loaded CI machine adds some)
+            assertThat(gap).isBetween(950L, 5000L);
         }
     }
 
