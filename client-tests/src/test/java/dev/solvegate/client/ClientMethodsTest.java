@@ -177,7 +177,7 @@ class ClientMethodsTest {
         assertThat(e.errorCode()).isEqualTo(SolvegateException.TIMEOUT);
         assertThat(e.taskId()).isPresent();
         assertThat(e.retryable()).isTrue();
-        assertThat(took).isBetween(Duration.ofMillis(2900), Duration.ofMillis(4500));
+        assertThat(took).isBetween(Duration.ofMillis(2900), Duration.ofSeconds(8)); // not before its timeout
     }
 
     @Test

@@ -95,6 +95,6 @@ class LongPollTest {
 
         assertThat(s.token()).isNotBlank();
         assertThat(relay.count("/getTaskResult")).isLessThanOrEqualTo(2); // polling a second would take 3 or more
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(3500));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(8));
     }
 }

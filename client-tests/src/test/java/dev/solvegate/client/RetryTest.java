@@ -133,7 +133,7 @@ class RetryTest {
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
         List<Seen> tries = relay.seen("/getBalance");
         assertThat(tries).hasSize(2);
-        assertThat(millisBetween(tries.get(0), tries.get(1))).isBetween(2000L, 3500L);
+        assertThat(millisBetween(tries.get(0), tries.get(1))).isBetween(2000L, 6000L);
     }
 
     @Test
@@ -148,7 +148,7 @@ class RetryTest {
                         .build()
                         .getBalance());
 
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5)); // not 30 s
         assertThat(e.errorCode()).isEqualTo(SolvegateException.BAD_REPLY);
         assertThat(e.httpStatus()).isEqualTo(503);
         assertThat(e.retryable()).isTrue();
@@ -172,7 +172,7 @@ class RetryTest {
             assertThat(e.retryable()).isTrue();
             assertThat(e.httpStatus()).isEqualTo(503);
             assertThat(relay.count("/createTask")).isEqualTo(1);
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5)); // not 30 s
         } finally {
             node.intake(true);
         }
