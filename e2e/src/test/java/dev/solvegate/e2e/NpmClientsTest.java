@@ -109,10 +109,14 @@ class NpmClientsTest {
             assertThat(ac.path("queueBid").asText()).isEqualTo("0.00075");
             assertThat(ac.path("queueTotal").asInt()).isEqualTo(1000);
             assertThat(ac.path("badPort").asText()).isEqualTo("ERROR_INVALID_PROXY_PORT");
+            // in seed mode a failed task's 403 reaches it only as its description, without the code
+            assertThat(ac.path("seedUnsolvable").asText()).isEqualTo("Failed to solve the CAPTCHA challenge");
 
             JsonNode aco = r.path("anticaptchaofficial"); // errorStatus 200; it sends "data":""
             assertThat(aco.path("token").asText()).as(aco.toString()).startsWith("test-");
             assertThat(aco.path("unsolvable").asText()).isEqualTo("ERROR_CAPTCHA_UNSOLVABLE");
+            // in seed mode axios throws on the 403 before the client reads the code
+            assertThat(aco.path("seedUnsolvable").asText()).isEqualTo("Request failed with status code 403");
         }
     }
 

@@ -204,6 +204,7 @@ public final class Main implements Runnable {
                   SOLVEGATE_WORKERS              1000       concurrent solves on this node
                   SOLVEGATE_LEASE                10s        a node's claim on its running tasks without a heartbeat
                   SOLVEGATE_DRAIN_GRACE          10s        how long shutdown waits for running solves
+                  SOLVEGATE_MAX_ATTEMPTS         3          solve attempts per task at most, all nodes together
                   SOLVEGATE_PLUGINS              none       a folder of solver plugin jars (docs/PLUGINS.md)
                   SOLVEGATE_PRICE                0.00075    the default price of a ready task for new accounts\
                 """;
@@ -213,7 +214,9 @@ public final class Main implements Runnable {
                 "  SOLVEGATE_PROXY_ALLOW_PRIVATE  false      allow task proxies on private and loopback addresses";
         public static final String PUBLIC = """
                   SOLVEGATE_PORT                 8080       public API port (0: any free port)
-                  SOLVEGATE_ERROR_STATUS         seed       seed (the catalogue's HTTP statuses) or 200 (every error)\
+                  SOLVEGATE_ERROR_STATUS         seed       seed (the catalogue's HTTP statuses) or 200 (every error)
+                  SOLVEGATE_IDEMPOTENCY_TTL      24h        how long an Idempotency-Key of createTask is remembered
+                  SOLVEGATE_REPORT_WINDOW        60s        how long after a task's end reportIncorrect still refunds it\
                 """;
         public static final String LOG = """
                   SOLVEGATE_LOG_FORMAT           text       text or json: one line or one JSON object per log record, on stderr

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.solvegate.server.account.AccountStore;
 import dev.solvegate.server.account.AccountStore.AccountView;
 import dev.solvegate.server.account.AccountStore.PackageView;
-import dev.solvegate.server.account.ApiKeys;
 import dev.solvegate.server.account.Caller;
 import dev.solvegate.server.billing.Ledger;
 import dev.solvegate.server.core.Checked;
@@ -100,7 +99,8 @@ public final class CustomerReads {
     }
 
     private void getTasks(ServerRequest req, ServerResponse res) {
-        answer(res, signed(req, (body, caller) -> {
+        Incoming in = Incoming.read(req, accounts);
+        answer(replies.to(in.errorStatus()), res, signed(in, (body, caller) -> {
             Checked<Integer> limit = bounded(body, "limit", MAX_TASKS, DEFAULT_TASKS);
             if (!(limit instanceof Checked.Ok<Integer>(Integer n))) {
                 return limit.refusedAs();
@@ -112,7 +112,8 @@ public final class CustomerReads {
     }
 
     private void getSpending(ServerRequest req, ServerResponse res) {
-        answer(res, signed(req, (body, caller) -> {
+        Incoming in = Incoming.read(req, accounts);
+        answer(replies.to(in.errorStatus()), res, signed(in, (body, caller) -> {
             Checked<Integer> days = bounded(body, "days", MAX_DAYS, DEFAULT_DAYS);
             if (!(days instanceof Checked.Ok<Integer>(Integer n))) {
                 return days.refusedAs();
@@ -153,25 +154,25 @@ public final class CustomerReads {
         return row.put("solveCount", t.solveCount());
     }
 
-    /** The body, then the key (unknown, then suspended), then {@code read}: the first refusal is the answer. */
-    private Checked<ObjectNode> signed(ServerRequest req, BiFunction<JsonNode, Caller, Checked<ObjectNode>> read) {
-        Checked<JsonNode> body = PublicApi.object(req);
-        if (!(body instanceof Checked.Ok<JsonNode>(JsonNode json))) {
-            return body.refusedAs();
+    /**
+     * The body, then the key (unknown, then suspended), then {@code read}: the first refusal is the answer. The
+     * answer follows the error-status mode of the caller's account once the key is known.
+     */
+    private static Checked<ObjectNode> signed(Incoming in, BiFunction<JsonNode, Caller, Checked<ObjectNode>> read) {
+        Checked<Incoming.Signed> signed = in.signed();
+        if (!(signed instanceof Checked.Ok<Incoming.Signed>(Incoming.Signed s))) {
+            return signed.refusedAs();
         }
-        String key = PublicApi.clientKey(json);
-        Checked<Caller> caller =
-                key == null ? Checked.refused(ErrorCode.ERROR_KEY_DOES_NOT_EXIST) : caller(ApiKeys.hash(key));
-        if (!(caller instanceof Checked.Ok<Caller>(Caller c))) {
-            return caller.refusedAs();
+        if (s.caller().suspended()) {
+            return Checked.refused(ErrorCode.ERROR_ACCOUNT_SUSPENDED);
         }
-        return read.apply(json, c);
+        return read.apply(s.body(), s.caller());
     }
 
-    private void answer(ServerResponse res, Checked<ObjectNode> answer) {
+    private static void answer(Replies to, ServerResponse res, Checked<ObjectNode> answer) {
         switch (answer) {
-            case Checked.Ok<ObjectNode>(ObjectNode body) -> replies.ok(res, body);
-            case Checked.Refused<ObjectNode>(Refusal refusal) -> replies.refuse(res, refusal);
+            case Checked.Ok<ObjectNode>(ObjectNode body) -> to.ok(res, body);
+            case Checked.Refused<ObjectNode>(Refusal refusal) -> to.refuse(res, refusal);
         }
     }
 

@@ -192,16 +192,6 @@ public final class PublicApi {
         return Checked.ok(out);
     }
 
-    /** The body as a JSON object, or {@code ERROR_MISSING_REQUEST_DATA} ({@link Incoming#object}). */
-    static Checked<JsonNode> object(ServerRequest req) {
-        return Incoming.object(req);
-    }
-
-    /** The body's {@code clientKey} (or {@code ClientKey}), or null ({@link Incoming#clientKey}). */
-    static String clientKey(JsonNode body) {
-        return Incoming.clientKey(body);
-    }
-
     private static String clientIp(ServerRequest req) {
         if (req.remotePeer().address() instanceof InetSocketAddress a && a.getAddress() != null) {
             return a.getAddress().getHostAddress();

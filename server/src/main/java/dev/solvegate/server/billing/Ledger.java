@@ -47,8 +47,8 @@ public final class Ledger {
 
     /**
      * One UTC day of an account's ledger. @param day days since the epoch (UTC) @param charged micro-units
-     * charged for ready tasks, positive @param charges how many tasks were charged @param credited credits less
-     * debits, micro-units
+     * charged for ready tasks less refunds of reported tasks, positive @param charges how many tasks were
+     * charged @param credited credits less debits, micro-units
      */
     public record Day(long day, long charged, long charges, long credited) {}
 
@@ -219,6 +219,8 @@ public final class Ledger {
                     if ("charge".equals(rs.getString("kind"))) {
                         day[0] -= rs.getLong("total");
                         day[1] += rs.getLong("n");
+                    } else if ("refund".equals(rs.getString("kind"))) {
+                        day[0] -= rs.getLong("total");
                     } else {
                         day[2] += rs.getLong("total");
                     }

@@ -51,6 +51,7 @@ public final class Engine implements AutoCloseable {
     private final Sweeper sweeper;
     private final PgListener listener;
     private final TaskEnds ends;
+    private final EndNotices notices;
     private volatile boolean draining;
 
     private Engine(Database db, Config config, Solvers solvers, Metrics metrics, Clock clock, TaskEnds ends) {
@@ -85,6 +86,7 @@ public final class Engine implements AutoCloseable {
                 running,
                 this::wake);
         this.listener = db.postgres() ? new PgListener(config, wakeup, this::endedElsewhere, ends::endedAll) : null;
+        this.notices = db.postgres() ? new EndNotices(dbSlots) : null;
         this.dispatcher =
                 Thread.ofPlatform().name("solvegate-dispatcher").daemon().unstarted(this::dispatch);
         metrics.engineGauges(this::busy, workers, queue::depth, queue::inFlight);
@@ -117,6 +119,7 @@ public final class Engine implements AutoCloseable {
         queue.renew(); // before any claim: claims need a live lease
         if (listener != null) {
             listener.start();
+            notices.start();
         }
         sweeper.start();
         callbacks.start();
@@ -239,6 +242,7 @@ public final class Engine implements AutoCloseable {
             }
         }
         if (listener != null) {
+            notices.close();
             listener.close();
         }
         try {
@@ -267,6 +271,9 @@ public final class Engine implements AutoCloseable {
         metrics.ended(e.label(), e.view().endedAt() - e.view().createdAt());
         ends.ended(e.view().id());
         stopIfRunning(e.view().id());
+        if (notices != null) {
+            notices.ended(e.view().id());
+        }
         if (e.callbackUrl() != null) {
             callbacks.wake();
         }

@@ -14,7 +14,7 @@ import org.postgresql.PGNotification;
 /**
  * The node's one listener on PostgreSQL, over a dedicated connection outside the pool: {@code NOTIFY
  * solvegate_tasks} (sent by admissions and hand-backs on any node) wakes the dispatcher, and {@code NOTIFY
- * solvegate_ended} (a task ended on any node, its id as payload) is fanned out to this node's waiters and
+ * solvegate_ended} (tasks ended on any node, their ids as payload) is fanned out to this node's waiters and
  * workers. A lost connection is reopened after a second; the dispatcher and every waiter are woken then too,
  * since notifications sent meanwhile are lost.
  *
@@ -81,10 +81,12 @@ final class PgListener implements AutoCloseable {
         boolean work = false;
         for (PGNotification n : notes) {
             if (Tasks.ENDED_CHANNEL.equals(n.getName())) {
-                try {
-                    onEnded.accept(Long.parseLong(n.getParameter()));
-                } catch (NumberFormatException e) {
-                    LOG.log(System.Logger.Level.WARNING, "ignored a task-end notification without an id");
+                for (String id : n.getParameter().split(",")) {
+                    try {
+                        onEnded.accept(Long.parseLong(id.strip()));
+                    } catch (NumberFormatException e) {
+                        LOG.log(System.Logger.Level.WARNING, "ignored a task-end notification without an id");
+                    }
                 }
             } else {
                 work = true;

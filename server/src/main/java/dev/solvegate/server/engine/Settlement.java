@@ -20,8 +20,8 @@ import org.jdbi.v3.core.Handle;
  * a {@code charge} ledger row ({@link Ledger#capture}, whose unique {@code task_id} would refuse a second
  * charge even if the guard were wrong) or released. Balance moves only with a ledger row, in the same
  * transaction. Conflicts (40001, 40P01, lock timeouts) are retried a bounded number of times; after that the
- * task stays under its lease, and the lease sweep ends it later. Every end also notifies all nodes
- * ({@link Tasks#notifyEnded}), so long-polls answer and a solver running elsewhere for a cancelled task stops;
+ * task stays under its lease, and the lease sweep ends it later. Every end is also told to all nodes once it
+ * committed ({@link EndNotices}), so long-polls answer and a solver running elsewhere for a cancelled task stops;
  * a task with a {@code callbackUrl} gets its callback written into the outbox in the same transaction
  * ({@link Outbox}, delivered by {@link Callbacks}).
  *
@@ -73,7 +73,6 @@ final class Settlement {
         String code = outcome instanceof Outcome.Failed f ? f.code().name() : null;
         String description = outcome instanceof Outcome.Failed f ? f.description() : null;
         Tasks.end(h, id, t, now, token, cost, code, description);
-        Tasks.notifyEnded(h, id);
         Slots.giveBack(h, t.accountId(), t.packageId());
         if (token != null) {
             Ledger.capture(h, t.accountId(), id, t.hold(), now);

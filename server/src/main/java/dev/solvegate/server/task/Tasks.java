@@ -28,7 +28,7 @@ public final class Tasks {
     /** The channel {@code LISTEN}ed to on PostgreSQL; whatever queues work notifies it ({@link #notifyWorkers}). */
     public static final String CHANNEL = "solvegate_tasks";
 
-    /** The channel of task ends on PostgreSQL, the task id as payload ({@link #notifyEnded}). */
+    /** The channel of task ends on PostgreSQL, comma-separated task ids as payload ({@link #notifyEnded}). */
     public static final String ENDED_CHANNEL = "solvegate_ended";
 
     /** A solving task whose node has no live lease at {@code :now}: SQL over the row {@code tasks}. */
@@ -174,15 +174,26 @@ public final class Tasks {
     }
 
     /**
-     * Tells every node (PostgreSQL {@code NOTIFY solvegate_ended}, payload the id) that task {@code id} ended, so
-     * that long-polls waiting for it answer and the node running it stops its solver; delivered when {@code h}'s
-     * transaction commits. On H2 the one node is told in-process.
+     * Tells every node (PostgreSQL {@code NOTIFY solvegate_ended}) that the tasks {@code ids} ended, their ids
+     * comma-separated in one payload (at most {@link #ENDS_PER_NOTICE}), so that long-polls waiting for them
+     * answer and the nodes running them stop their solvers. Sent in its own short transaction after the ends
+     * committed, not inside each settlement: a transaction that NOTIFYs takes PostgreSQL's one notification lock
+     * at commit, and settlements would queue behind each other on it.
      */
-    public static void notifyEnded(Handle h, long id) {
-        if (Transactions.postgres(h)) {
-            h.execute("NOTIFY " + ENDED_CHANNEL + ", '" + id + "'");
+    public static void notifyEnded(Handle h, List<Long> ids) {
+        if (ids.isEmpty() || ids.size() > ENDS_PER_NOTICE) {
+            throw new IllegalArgumentException("1.." + ENDS_PER_NOTICE + " ids per notice: " + ids.size());
         }
+        String payload = String.join(",", ids.stream().map(String::valueOf).toList());
+        h.createQuery("SELECT 1 FROM (SELECT pg_notify(:channel, :payload)) n")
+                .bind("channel", ENDED_CHANNEL)
+                .bind("payload", payload)
+                .mapTo(Integer.class)
+                .one();
     }
+
+    /** Ids per {@link #notifyEnded} notice: 16 digits and a comma each stay well below PostgreSQL's 8000 bytes. */
+    public static final int ENDS_PER_NOTICE = 400;
 
     /**
      * Claims up to {@code max} queued tasks whose deadline is after {@code now}, oldest first, for
