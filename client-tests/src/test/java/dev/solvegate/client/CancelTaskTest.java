@@ -9,11 +9,9 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** cancelTask, and solve's cancel of a task it gives up on, against a server that has cancelTask. */
-@Tag("awaits-server-12")
 class CancelTaskTest {
 
     static LiveNode node;

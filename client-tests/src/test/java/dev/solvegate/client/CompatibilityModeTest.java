@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,7 +63,6 @@ class CompatibilityModeTest {
     }
 
     @Test
-    @Tag("awaits-server-12")
     void anAccountsOwnErrorStatusModeIsReadTheSame() {
         try (LiveNode seed = LiveNode.start()) {
             LiveNode.Account acct = seed.account(10, "1");

@@ -10,14 +10,12 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * A lost createTask reply, against a server that keeps idempotency keys: the retry with the same key answers the
  * same task, so exactly one task exists and exactly one is billed (checked through the admin API).
  */
-@Tag("awaits-server-12")
 class IdempotencyTest {
 
     static LiveNode node;

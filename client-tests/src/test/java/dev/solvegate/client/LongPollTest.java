@@ -12,7 +12,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -85,7 +84,6 @@ class LongPollTest {
     }
 
     @Test
-    @Tag("awaits-server-12")
     void withLongPollSolveWaitsInOneRequest() {
         LiveNode.Account acct = node.account(10, "1");
         long started = System.nanoTime();

@@ -21,7 +21,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -189,7 +188,6 @@ class ReadmeProgramTest {
     }
 
     @Test
-    @Tag("awaits-server-12")
     void theProgramCreatesExactlyOneTaskWhenTheFirstCreateTaskReplyIsLost() throws Exception {
         LiveNode.Account acct = node.account(10, "1");
         long tasks = node.taskCount();
