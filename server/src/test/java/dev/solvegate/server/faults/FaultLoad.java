@@ -167,10 +167,15 @@ final class FaultLoad {
      */
     String checkBooks(String scenario, Jdbi jdbi, Duration drainWithin, boolean reaping) {
         long stopped = System.nanoTime();
-        await().atMost(drainWithin)
-                .pollInterval(Duration.ofMillis(250))
-                .ignoreExceptions()
-                .until(() -> count(jdbi, "SELECT COUNT(*) FROM tasks WHERE status IN ('queued', 'solving')") == 0);
+        try {
+            await().atMost(drainWithin)
+                    .pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptions()
+                    .until(() -> count(jdbi, "SELECT COUNT(*) FROM tasks WHERE status IN ('queued', 'solving')") == 0);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(
+                    scenario + ": tasks still in flight " + drainWithin + " after the load: " + stuck(jdbi), e);
+        }
         long drained = (System.nanoTime() - stopped) / 1_000_000;
         Set<Long> inDb = Set.copyOf(jdbi.withHandle(
                 h -> h.createQuery("SELECT id FROM tasks").mapTo(Long.class).list()));
@@ -233,6 +238,19 @@ final class FaultLoad {
                 refused());
         report(line);
         return line;
+    }
+
+    /** The tasks not ended, with what decides their fate, and the node leases: for a failure's message. */
+    static String stuck(Jdbi jdbi) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT 'task ' || id || ' ' || status || ' attempt ' || solve_count || ' owner '
+                          || COALESCE(lease_owner, '-') || ' deadline in '
+                          || (deadline - (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::bigint) || ' ms'
+                        FROM tasks WHERE status IN ('queued', 'solving') ORDER BY id LIMIT 20""").mapTo(String.class).list()
+                + " nodes " + h.createQuery("""
+                        SELECT id || ' lease ends in '
+                          || (lease_until - (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::bigint) || ' ms'
+                        FROM nodes""").mapTo(String.class).list());
     }
 
     static long count(Jdbi jdbi, String sql) {
