@@ -61,8 +61,9 @@ class LongPollTest {
         for (int i = 1; i < polls.size(); i++) {
             long gap = TimeUnit.NANOSECONDS.toMillis(
                     polls.get(i).atNanos() - polls.get(i - 1).atNanos());
-            // never sooner than a second; later only by the machine's own delays (a loaded CI machine adds some)
-            assertThat(gap).isBetween(950L, 5000L);
+            // about a second (the relay and the client time it on different clocks), later only by the machine's own
+            // delays (a loaded CI machine adds some)
+            assertThat(gap).isBetween(800L, 5000L);
         }
     }
 
