@@ -206,6 +206,9 @@ public final class Main implements Runnable {
                   SOLVEGATE_DRAIN_GRACE          10s        how long shutdown waits for running solves
                   SOLVEGATE_MAX_ATTEMPTS         3          solve attempts per task at most, all nodes together
                   SOLVEGATE_PLUGINS              none       a folder of solver plugin jars (docs/PLUGINS.md)
+                  SOLVEGATE_HTTP_IDLE_TIMEOUT    60s        a connection idle that long between requests is closed
+                  SOLVEGATE_HTTP_HEADER_TIMEOUT  10s        a request whose headers take longer is closed
+                  SOLVEGATE_HTTP_BODY_TIMEOUT    30s        a request whose body takes longer is closed
                   SOLVEGATE_PRICE                0.00075    the default price of a ready task for new accounts\
                 """;
         public static final String DATA =
