@@ -4,7 +4,7 @@ import dev.solvegate.server.core.ErrorCode;
 import dev.solvegate.server.task.Tasks;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,8 +51,8 @@ final class Sweeper implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(
             2, Thread.ofPlatform().name("solvegate-sweeper-", 0).daemon().factory());
     private volatile long lastRenewal;
-    /** Tasks held without a worker at the last heartbeat; touched by the heartbeat thread only. */
-    private Set<Long> suspects = Set.of();
+    /** Tasks held without a worker at the last heartbeat, and since when; touched by the heartbeat thread only. */
+    private Map<Long, Long> suspects = Map.of();
 
     /**
      * @param running the workers of this node by task id, as the engine keeps them
@@ -123,16 +123,23 @@ final class Sweeper implements AutoCloseable {
 
     /**
      * Hands back tasks this node holds without a worker running them (a worker that could not start). A task
-     * claimed a moment ago may not have its worker registered yet, so only a task seen so twice in a row goes.
+     * claimed a moment ago may not have its worker registered yet (on a loaded machine the dispatcher can take a
+     * while between the claim's commit and the worker's start), so only a task seen so at every heartbeat for a
+     * whole lease goes.
      */
     private void handBackStrays(Set<Long> mine) {
-        Set<Long> strays = new HashSet<>(mine);
-        strays.removeAll(running.keySet());
-        for (long id : strays) {
-            if (suspects.contains(id) && queue.handBackStray(id)) {
-                LOG.log(System.Logger.Level.WARNING, "task " + id + ": held without a worker; handed back");
+        long now = clock.millis();
+        Map<Long, Long> strays = new HashMap<>();
+        for (long id : mine) {
+            if (!running.containsKey(id)) {
+                strays.put(id, suspects.getOrDefault(id, now));
             }
         }
+        strays.forEach((id, since) -> {
+            if (now - since >= leaseMillis && queue.handBackStray(id)) {
+                LOG.log(System.Logger.Level.WARNING, "task " + id + ": held without a worker; handed back");
+            }
+        });
         suspects = strays;
     }
 
