@@ -3,6 +3,7 @@ package dev.solvegate.server.fuzz;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.solvegate.server.core.Json;
 import dev.solvegate.server.support.CatalogueReplies;
 import dev.solvegate.server.support.LoopbackOnly;
 import dev.solvegate.server.support.TestDatabase;
@@ -105,7 +106,9 @@ class CreateTaskFuzzTest {
             String text = body.toString();
             return switch (d.consumeInt(0, 3)) {
                 case 0 -> text + d.consumeString(8); // trailing bytes
-                case 1 -> text.replaceFirst("\\{", "{\"clientKey\":\"" + d.consumeString(8) + "\","); // a key twice
+                case 1 -> // a key twice
+                    "{\"clientKey\":" + Json.MAPPER.getNodeFactory().textNode(d.consumeString(8)) + ","
+                            + text.substring(1);
                 default -> text;
             };
         }
