@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Coverage-guided fuzzing of createTask bodies over real HTTP to a node on H2: whatever the body, the reply is a
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
  * In CI the inputs under {@code src/test/resources/…/CreateTaskFuzzTestInputs} run as regression tests; {@code
  * JAZZER_FUZZ=1} fuzzes (see docs/RELIABILITY.md). Names never resolve off the machine ({@code LocalOnlyResolver}).
  */
+@Tag("fuzz")
 class CreateTaskFuzzTest {
 
     private static TestNode node;
