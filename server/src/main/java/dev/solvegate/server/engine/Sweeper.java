@@ -146,21 +146,31 @@ final class Sweeper implements AutoCloseable {
     private void sweep() {
         try {
             long now = clock.millis();
-            List<Tasks.Expired> expired = queue.expired(now, BATCH);
-            for (Tasks.Expired x : expired) {
-                if (now + solveMillis <= x.deadline() && x.solveCount() < maxAttempts) {
-                    if (queue.requeueExpired(x.id(), now)) {
-                        LOG.log(System.Logger.Level.INFO, "task " + x.id() + ": lease expired, re-queued");
+            // a backlog (a node back from an outage) is worked off in batches for as long as one interval allows,
+            // not one batch per interval
+            long budget = System.nanoTime() + intervalMillis() * 1_000_000L;
+            List<Tasks.Expired> expired;
+            do {
+                expired = queue.expired(now, BATCH);
+                for (Tasks.Expired x : expired) {
+                    if (now + solveMillis <= x.deadline() && x.solveCount() < maxAttempts) {
+                        if (queue.requeueExpired(x.id(), now)) {
+                            LOG.log(System.Logger.Level.INFO, "task " + x.id() + ": lease expired, re-queued");
+                        }
+                    } else {
+                        settlement.settle(
+                                x.id(), Outcome.failed(ErrorCode.ERROR_TASK_CANCELLED), Tasks.Guard.orphaned(now));
                     }
-                } else {
-                    settlement.settle(
-                            x.id(), Outcome.failed(ErrorCode.ERROR_TASK_CANCELLED), Tasks.Guard.orphaned(now));
                 }
-            }
-            for (long id : queue.overdue(now, BATCH)) {
-                settlement.settle(
-                        id, Outcome.timedOut(ErrorCode.ERROR_TASK_TIMEOUT, taskTimeout), Tasks.Guard.overdue(now));
-            }
+            } while (expired.size() == BATCH && System.nanoTime() < budget);
+            List<Long> overdue;
+            do {
+                overdue = queue.overdue(now, BATCH);
+                for (long id : overdue) {
+                    settlement.settle(
+                            id, Outcome.timedOut(ErrorCode.ERROR_TASK_TIMEOUT, taskTimeout), Tasks.Guard.overdue(now));
+                }
+            } while (overdue.size() == BATCH && System.nanoTime() < budget);
             queue.reap(now - resultTtlMillis, 1000);
             queue.forgetIdempotencyKeys(now - idempotencyTtlMillis, 1000);
             queue.forgetNodes(now - 100 * leaseMillis);

@@ -17,12 +17,14 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Coverage-guided fuzzing of the two free-text fields a client sends, proxy strings and callback URLs, through the
  * proxy parser and createTask's field rules: never an exception, always an endpoint (which survives its own stored
  * form) or the one catalogue error of its rule. Names resolve only in an injected resolver: no DNS query leaves.
  */
+@Tag("fuzz")
 class FieldsFuzzTest {
 
     private static final Set<ErrorCode> PROXY_CODES = Set.of(

@@ -32,7 +32,7 @@ class FencingTest {
             n.credit(account, "1");
             String key = n.key(account);
             String pk = Tasks.template(n, "{\"outcome\":\"hang\"}");
-            id = Tasks.create(n, key, pk, Tasks.proxy(9));
+            id = Tasks.create(n, key, pk, Tasks.proxy(9), "http://127.0.0.1:9/callback");
         } // the node drains: its hanging task goes back to the queue
         try (Database db = Database.open(url, database.user(), null, 4)) {
             Jdbi jdbi = db.jdbi();
@@ -57,6 +57,9 @@ class FencingTest {
                             dev.solvegate.server.task.Tasks.Guard.attempt(queue.owner(), stale.attempt())))
                     .isFalse();
             assertThat(told).as("no callback, no metrics for the stale attempt").isEmpty();
+            assertThat(Tasks.count(jdbi, "SELECT COUNT(*) FROM callback_outbox"))
+                    .as("no callback queued")
+                    .isZero();
             assertThat(Tasks.count(jdbi, "SELECT COUNT(*) FROM tasks WHERE status = 'solving' AND id = " + id))
                     .isEqualTo(1);
             assertThat(Tasks.count(jdbi, "SELECT COUNT(*) FROM ledger WHERE kind = 'charge'"))
@@ -69,6 +72,8 @@ class FencingTest {
                     .isTrue();
             assertThat(told).singleElement().satisfies(e -> assertThat(e.view().token())
                     .isEqualTo("fresh"));
+            assertThat(Tasks.count(jdbi, "SELECT COUNT(*) FROM callback_outbox"))
+                    .isEqualTo(1);
             assertThat(Tasks.count(jdbi, "SELECT balance FROM accounts WHERE id = " + account))
                     .isEqualTo(1_000_000 - 1000)
                     .isEqualTo(Tasks.ledgerSum(jdbi, account));

@@ -9,7 +9,9 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -32,8 +34,10 @@ class SoakTest {
                 TcpForwarder relay = new TcpForwarder("127.0.0.1", pg.port())) {
             String url = pg.url();
             Jdbi jdbi = FaultLoad.jdbi(url, pg.user());
-            try (TestNode node = TestNode.start(
-                    url.replace(":" + pg.port() + "/", ":" + relay.port() + "/"), pg.user(), FaultLoad.ENV)) {
+            Map<String, String> env = new HashMap<>(FaultLoad.ENV);
+            env.put("SOLVEGATE_RESULT_TTL", "24h"); // every task of the run is still there for the books
+            try (TestNode node =
+                    TestNode.start(url.replace(":" + pg.port() + "/", ":" + relay.port() + "/"), pg.user(), env)) {
                 FaultLoad load = new FaultLoad(node, 8);
                 load.start();
                 long end = System.nanoTime() + total.toNanos();
@@ -75,7 +79,7 @@ class SoakTest {
                 String line = load.checkBooks(
                         "soak " + total.toMinutes() + " min, " + faults.size() + " faults " + faults,
                         jdbi,
-                        Duration.ofSeconds(60));
+                        Duration.ofSeconds(180));
                 assertThat(load.accepted()).as(line).isNotEmpty();
             }
         }

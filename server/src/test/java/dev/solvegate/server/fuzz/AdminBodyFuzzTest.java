@@ -13,12 +13,14 @@ import java.net.http.HttpRequest;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Coverage-guided fuzzing of the admin API's bodies over real HTTP with the right token: whatever the body, the
  * answer is a success or a refusal ({@code 400} naming the field, {@code 404}, {@code 409}) with a JSON body,
  * never a 500; and the books still balance.
  */
+@Tag("fuzz")
 class AdminBodyFuzzTest {
 
     private static final Set<Integer> ANSWERS = Set.of(200, 201, 204, 400, 404, 409);

@@ -3,6 +3,7 @@ package dev.solvegate.server.fuzz;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.solvegate.server.core.Json;
 import dev.solvegate.server.support.CatalogueReplies;
 import dev.solvegate.server.support.LoopbackOnly;
 import dev.solvegate.server.support.TestDatabase;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Coverage-guided fuzzing of createTask bodies over real HTTP to a node on H2: whatever the body, the reply is a
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
  * In CI the inputs under {@code src/test/resources/…/CreateTaskFuzzTestInputs} run as regression tests; {@code
  * JAZZER_FUZZ=1} fuzzes (see docs/RELIABILITY.md). Names never resolve off the machine ({@code LocalOnlyResolver}).
  */
+@Tag("fuzz")
 class CreateTaskFuzzTest {
 
     private static TestNode node;
@@ -105,7 +108,9 @@ class CreateTaskFuzzTest {
             String text = body.toString();
             return switch (d.consumeInt(0, 3)) {
                 case 0 -> text + d.consumeString(8); // trailing bytes
-                case 1 -> text.replaceFirst("\\{", "{\"clientKey\":\"" + d.consumeString(8) + "\","); // a key twice
+                case 1 -> // a key twice
+                    "{\"clientKey\":" + Json.MAPPER.getNodeFactory().textNode(d.consumeString(8)) + ","
+                            + text.substring(1);
                 default -> text;
             };
         }
