@@ -14,6 +14,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -47,6 +49,9 @@ public final class Engine implements AutoCloseable {
     private final Wakeup wakeup = new Wakeup();
     private final Semaphore slots;
     private final Map<Long, Worker> running = new ConcurrentHashMap<>();
+    /** Tasks whose worker left them held by this node (abandoned, or not settled): their attempt ran. */
+    private final Set<Long> leftHeld = ConcurrentHashMap.newKeySet();
+
     private final Thread dispatcher;
     private final Sweeper sweeper;
     private final PgListener listener;
@@ -63,7 +68,13 @@ public final class Engine implements AutoCloseable {
         AddressGuard guard = new AddressGuard(config.proxyAllowPrivate());
         DbSlots dbSlots = new DbSlots(db.jdbi(), DbSlots.share(db.poolSize()));
         this.queue = new NodeQueue(
-                dbSlots, "node-" + UUID.randomUUID(), clock, config.lease().toMillis(), workers, this::busy);
+                dbSlots,
+                new DbSlots(db.leaseJdbi(), 1),
+                "node-" + UUID.randomUUID(),
+                clock,
+                config.lease().toMillis(),
+                workers,
+                this::busy);
         this.attempts = new Attempts(
                 solvers,
                 new ProxyDialer(guard, Duration.ofSeconds(10), Duration.ofSeconds(10)),
@@ -84,6 +95,8 @@ public final class Engine implements AutoCloseable {
                 config.maxAttempts(),
                 config.idempotencyTtl(),
                 running,
+                leftHeld,
+                this::adopt,
                 this::wake);
         this.listener = db.postgres() ? new PgListener(config, wakeup, this::endedElsewhere, ends::endedAll) : null;
         this.notices = db.postgres() ? new EndNotices(dbSlots) : null;
@@ -177,9 +190,13 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private void launch(ClaimedTask t) {
+    /** Starts a worker for {@code t} on a slot already taken; false (the slot given back) when one runs it already. */
+    private boolean launch(ClaimedTask t) {
         Worker w = new Worker(t, attempts, queue, settlement, clock, () -> draining);
-        running.put(t.id(), w);
+        if (running.putIfAbsent(t.id(), w) != null) {
+            slots.release();
+            return false;
+        }
         try {
             Thread.ofVirtual().name("task-" + t.id()).start(() -> {
                 try {
@@ -187,6 +204,9 @@ public final class Engine implements AutoCloseable {
                 } finally {
                     // only this worker's entry: the task may have been claimed again meanwhile, by a new worker
                     running.remove(t.id(), w);
+                    if (w.leftHeld()) {
+                        leftHeld.add(t.id());
+                    }
                     slots.release();
                 }
             });
@@ -195,6 +215,31 @@ public final class Engine implements AutoCloseable {
             slots.release();
             throw e;
         }
+        return true;
+    }
+
+    /**
+     * Runs a task this node holds although no worker of its ever ran this attempt: a claim that committed but
+     * whose reply was lost (a connection cut at the commit). Its attempt is run here, once, rather than handed back
+     * and counted a second time. False when no worker slot is free (the caller hands it back).
+     */
+    private boolean adopt(long taskId) {
+        if (draining || !slots.tryAcquire()) {
+            return false;
+        }
+        Optional<ClaimedTask> t;
+        try {
+            t = queue.held(taskId);
+        } catch (RuntimeException e) {
+            slots.release();
+            throw e;
+        }
+        if (t.isEmpty()) {
+            slots.release(); // no longer held: nothing to run or hand back
+            return true;
+        }
+        launch(t.get());
+        return true;
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.solvegate.server.task.QueueStats;
 import dev.solvegate.server.task.Tasks;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.IntSupplier;
 import org.jdbi.v3.core.Handle;
@@ -23,6 +24,7 @@ import org.jdbi.v3.core.Handle;
 final class NodeQueue {
 
     private final DbSlots db;
+    private final DbSlots lease;
     private final String owner;
     private final Clock clock;
     private final long leaseMillis;
@@ -32,9 +34,11 @@ final class NodeQueue {
     /**
      * @param workers this node's worker slots, and {@code busy} how many are in use: the heartbeat writes both
      *     to the node's row for getQueueStats
+     * @param lease the heartbeat's own connection ({@code Database#leaseJdbi}), for {@link #renew} and {@link #owned}
      */
-    NodeQueue(DbSlots db, String owner, Clock clock, long leaseMillis, int workers, IntSupplier busy) {
+    NodeQueue(DbSlots db, DbSlots lease, String owner, Clock clock, long leaseMillis, int workers, IntSupplier busy) {
         this.db = db;
+        this.lease = lease;
         this.owner = owner;
         this.clock = clock;
         this.leaseMillis = leaseMillis;
@@ -73,7 +77,7 @@ final class NodeQueue {
     /** Creates or extends this node's lease to a whole lease from now. */
     void renew() {
         long until = clock.millis() + leaseMillis;
-        db.inTransaction(h -> {
+        lease.inTransaction(h -> {
             lease(h, until);
             h.createUpdate("UPDATE nodes SET workers = :workers, busy = :busy WHERE id = :owner")
                     .bind("workers", workers)
@@ -99,7 +103,12 @@ final class NodeQueue {
 
     /** The tasks this node holds now. */
     Set<Long> owned() {
-        return db.inTransaction(h -> Tasks.owned(h, owner));
+        return lease.inTransaction(h -> Tasks.owned(h, owner));
+    }
+
+    /** Task {@code id} as claimed, if this node still holds it (a claim whose reply was lost). */
+    Optional<ClaimedTask> held(long id) {
+        return db.inTransaction(h -> Tasks.held(h, id, owner));
     }
 
     /** Ends this node's lease: whatever it still holds is orphaned at once, for the sweep. */

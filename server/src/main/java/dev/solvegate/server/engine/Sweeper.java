@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongPredicate;
 
 /**
  * The engine's two clocks: the heartbeat, which renews this node's lease (one row in {@code nodes}, however
@@ -47,6 +48,8 @@ final class Sweeper implements AutoCloseable {
     private final int maxAttempts;
     private final long idempotencyTtlMillis;
     private final Map<Long, Worker> running;
+    private final Set<Long> leftHeld;
+    private final LongPredicate adopt;
     private final Runnable wake;
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(
             2, Thread.ofPlatform().name("solvegate-sweeper-", 0).daemon().factory());
@@ -56,6 +59,8 @@ final class Sweeper implements AutoCloseable {
 
     /**
      * @param running the workers of this node by task id, as the engine keeps them
+     * @param leftHeld tasks whose worker left them held by this node, as the engine records them
+     * @param adopt runs a task this node holds that no worker of its ran (false when it cannot now)
      * @param wake wakes the dispatcher
      */
     Sweeper(
@@ -69,6 +74,8 @@ final class Sweeper implements AutoCloseable {
             int maxAttempts,
             Duration idempotencyTtl,
             Map<Long, Worker> running,
+            Set<Long> leftHeld,
+            LongPredicate adopt,
             Runnable wake) {
         this.queue = queue;
         this.settlement = settlement;
@@ -80,6 +87,8 @@ final class Sweeper implements AutoCloseable {
         this.maxAttempts = maxAttempts;
         this.idempotencyTtlMillis = idempotencyTtl.toMillis();
         this.running = running;
+        this.leftHeld = leftHeld;
+        this.adopt = adopt;
         this.wake = wake;
     }
 
@@ -122,10 +131,17 @@ final class Sweeper implements AutoCloseable {
     }
 
     /**
-     * Hands back tasks this node holds without a worker running them (a worker that could not start). A task
-     * claimed a moment ago may not have its worker registered yet (on a loaded machine the dispatcher can take a
-     * while between the claim's commit and the worker's start), so only a task seen so at every heartbeat for a
-     * whole lease goes.
+     * Deals with tasks this node holds without a worker running them. A task claimed a moment ago may not have its
+     * worker registered yet (on a loaded machine the dispatcher can take a while between the claim's commit and the
+     * worker's start), so only a task seen so at every heartbeat for a whole lease is acted on:
+     *
+     * <ul>
+     *   <li>a task whose worker left it held (abandoned when the lease could not be renewed, or not settled) is
+     *       handed back to the queue: its attempt ran, and the next one is counted when it is claimed again;
+     *   <li>a task no worker of this node ever ran (a claim that committed, but whose reply was lost) is run here
+     *       ({@code adopt}), so that an attempt that never started is not counted; handed back when no worker
+     *       slot is free.
+     * </ul>
      */
     private void handBackStrays(Set<Long> mine) {
         long now = clock.millis();
@@ -135,8 +151,16 @@ final class Sweeper implements AutoCloseable {
                 strays.put(id, suspects.getOrDefault(id, now));
             }
         }
+        leftHeld.retainAll(mine);
         strays.forEach((id, since) -> {
-            if (now - since >= leaseMillis && queue.handBackStray(id)) {
+            if (now - since < leaseMillis) {
+                return;
+            }
+            if (!leftHeld.remove(id) && adopt.test(id)) {
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "task " + id + ": held since a claim whose reply was lost; running it");
+            } else if (queue.handBackStray(id)) {
                 LOG.log(System.Logger.Level.WARNING, "task " + id + ": held without a worker; handed back");
             }
         });

@@ -59,6 +59,8 @@ final class Worker {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Stop stop;
     private volatile Attempt current;
+    /** Whether this worker ended its task, or learnt it was no longer its own, or handed it back. */
+    private volatile boolean done;
     /** The task's attempt number this worker runs (its fencing token): set at claim, counted up per retry. */
     private int attemptNo;
 
@@ -80,6 +82,14 @@ final class Worker {
 
     long taskId() {
         return task.id();
+    }
+
+    /**
+     * After {@link #run}: whether this worker left its task still held by this node, neither ended nor handed back
+     * (abandoned, or its settlement could not reach the database). Such a task's attempt did run.
+     */
+    boolean leftHeld() {
+        return !done;
     }
 
     /** Asks the worker to give its task up; the running attempt is cancelled at once. */
@@ -126,6 +136,7 @@ final class Worker {
                             "task " + task.id() + ": attempt " + attemptNo
                                     + " was taken from this worker (or already settled); not settled");
                 }
+                done = true;
                 return;
             } catch (RuntimeException e) {
                 if (attempt >= SETTLE_TRIES || !DatabaseFaults.unreachable(e) || stop == Stop.ABANDON) {
@@ -200,6 +211,7 @@ final class Worker {
                 return outcome;
             }
             if (!owned) {
+                done = true; // taken from this node: nothing of it is left here
                 stop(Stop.ABANDON);
                 throw new Stopped();
             }
@@ -258,6 +270,7 @@ final class Worker {
             if (queue.handBack(task.id(), attemptNo)) {
                 LOG.log(System.Logger.Level.INFO, "task " + task.id() + ": handed back to the queue");
             }
+            done = true;
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "task " + task.id() + ": not handed back; its lease will expire", e);
         }

@@ -24,12 +24,16 @@ public final class Database implements AutoCloseable {
     static final int NETWORK_TIMEOUT_MILLIS = 1500;
 
     private final HikariDataSource dataSource;
+    private final HikariDataSource leaseSource;
     private final Jdbi jdbi;
+    private final Jdbi leaseJdbi;
     private final boolean postgres;
 
-    private Database(HikariDataSource dataSource, boolean postgres) {
+    private Database(HikariDataSource dataSource, HikariDataSource leaseSource, boolean postgres) {
         this.dataSource = dataSource;
+        this.leaseSource = leaseSource;
         this.jdbi = Jdbi.create(dataSource);
+        this.leaseJdbi = Jdbi.create(leaseSource);
         this.postgres = postgres;
     }
 
@@ -46,10 +50,21 @@ public final class Database implements AutoCloseable {
                 .locations("classpath:db/migration")
                 .load()
                 .migrate();
+        HikariDataSource ds = pool("solvegate", poolSize, url, user, password, postgres);
+        try {
+            return new Database(ds, pool("solvegate-lease", 1, url, user, password, postgres), postgres);
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+    }
+
+    private static HikariDataSource pool(
+            String name, int size, String url, String user, String password, boolean postgres) {
         HikariConfig hc = new HikariConfig();
-        hc.setPoolName("solvegate");
-        hc.setMaximumPoolSize(poolSize);
-        hc.setMinimumIdle(Math.min(4, poolSize));
+        hc.setPoolName(name);
+        hc.setMaximumPoolSize(size);
+        hc.setMinimumIdle(Math.min(4, size));
         hc.setConnectionTimeout(1500);
         hc.setValidationTimeout(500);
         hc.setInitializationFailTimeout(5000);
@@ -60,8 +75,7 @@ public final class Database implements AutoCloseable {
             hc.setUsername(user);
             hc.setPassword(password);
         }
-        HikariDataSource ds = new HikariDataSource(hc);
-        return new Database(ds, postgres);
+        return new HikariDataSource(hc);
     }
 
     private static PGSimpleDataSource pg(String url, String user, String password) {
@@ -94,6 +108,15 @@ public final class Database implements AutoCloseable {
         return jdbi;
     }
 
+    /**
+     * One connection of its own for the engine's lease heartbeat, outside the pool: a pool busy to its last
+     * connection (a burst of requests) must not make a node miss its heartbeat, abandon its running tasks and
+     * have them run again, while the database itself is healthy.
+     */
+    public Jdbi leaseJdbi() {
+        return leaseJdbi;
+    }
+
     public DataSource dataSource() {
         return dataSource;
     }
@@ -105,6 +128,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        leaseSource.close();
         dataSource.close();
     }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * Every statement on the {@code tasks} table, and nowhere else: admission's insert, the queue's claims and
@@ -127,6 +128,10 @@ public final class Tasks {
             String errorCode,
             String errorDescription) {}
 
+    /** What a worker needs of a task it holds. */
+    private static final String CLAIMED =
+            "SELECT id, solver, settings, request, created_at, deadline, solve_count FROM tasks";
+
     private static final String VIEW_COLUMNS =
             "t.id, t.status, t.token, t.cost, t.client_ip, t.created_at, t.ended_at, t.solve_count, t.error_code,"
                     + " t.error_description";
@@ -215,21 +220,35 @@ public final class Tasks {
               UPDATE tasks SET status = 'solving', lease_owner = :owner, solve_count = solve_count + 1
               WHERE id IN (<ids>) AND status = 'queued'
               """).bind("owner", owner).bindList("ids", ids).execute();
-        return h.createQuery("""
-              SELECT id, solver, settings, request, created_at, deadline, solve_count FROM tasks
-              WHERE id IN (<ids>) AND status = 'solving' AND lease_owner = :owner ORDER BY created_at
-              """)
+        return h.createQuery(CLAIMED + " WHERE id IN (<ids>) AND status = 'solving' AND lease_owner = :owner"
+                        + " ORDER BY created_at")
                 .bindList("ids", ids)
                 .bind("owner", owner)
-                .map((rs, ctx) -> new ClaimedTask(
-                        rs.getLong("id"),
-                        rs.getString("solver"),
-                        rs.getString("settings"),
-                        rs.getString("request"),
-                        rs.getLong("created_at"),
-                        rs.getLong("deadline"),
-                        rs.getInt("solve_count")))
+                .map(Tasks::claimed)
                 .list();
+    }
+
+    /**
+     * Task {@code id} as {@link #claim} returned it, if {@code owner} holds it: for a claim whose commit went
+     * through but whose reply was lost, so that its attempt is run rather than counted twice.
+     */
+    public static Optional<ClaimedTask> held(Handle h, long id, String owner) {
+        return h.createQuery(CLAIMED + " WHERE id = :id AND status = 'solving' AND lease_owner = :owner")
+                .bind("id", id)
+                .bind("owner", owner)
+                .map(Tasks::claimed)
+                .findOne();
+    }
+
+    private static ClaimedTask claimed(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new ClaimedTask(
+                rs.getLong("id"),
+                rs.getString("solver"),
+                rs.getString("settings"),
+                rs.getString("request"),
+                rs.getLong("created_at"),
+                rs.getLong("deadline"),
+                rs.getInt("solve_count"));
     }
 
     /**

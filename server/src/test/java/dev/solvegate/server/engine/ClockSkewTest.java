@@ -16,7 +16,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,9 +24,6 @@ import org.junit.jupiter.api.Test;
  * every task runs exactly once. Before the fix the fast node re-queued the other's tasks at each sweep and they
  * ended ready with solveCount 2, 3, 4.
  */
-@Disabled("issue #16, open: since the public API's engine changes (end notices, attempt limits) were merged with"
-        + " the database clock and fencing, some tasks here run twice (solveCount 2) in two runs of three on a loaded"
-        + " machine: the heartbeat finds them held without a worker and hands them back; the cause is not found yet")
 class ClockSkewTest {
 
     static final int TASKS = 40;

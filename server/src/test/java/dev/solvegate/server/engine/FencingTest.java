@@ -38,7 +38,7 @@ class FencingTest {
             Jdbi jdbi = db.jdbi();
             DbSlots slots = new DbSlots(jdbi, 2);
             Clock clock = Clock.systemUTC();
-            NodeQueue queue = new NodeQueue(slots, "node-fencing", clock, 60_000, 1, () -> 0);
+            NodeQueue queue = new NodeQueue(slots, slots, "node-fencing", clock, 60_000, 1, () -> 0);
             List<Settlement.Ended> told = new ArrayList<>();
             Settlement settlement = new Settlement(slots, clock, told::add);
 

@@ -182,21 +182,29 @@ final class FaultLoad {
         if (!reaping) {
             assertThat(inDb).as("every accepted task is in the database").containsAll(accepted);
         }
+        // Each check below is one statement, so one snapshot: with reaping the sweep deletes ended tasks meanwhile,
+        // and counts taken by two statements would disagree by the tasks deleted between them.
         long ready = count(jdbi, "SELECT COUNT(*) FROM tasks WHERE status = 'ready'");
         long failed = count(jdbi, "SELECT COUNT(*) FROM tasks WHERE status = 'failed'");
-        assertThat(ready + failed).as("every task ended").isEqualTo(inDb.size());
-        assertThat(count(jdbi, "SELECT COUNT(DISTINCT task_id) FROM ledger WHERE kind = 'charge'"))
+        assertThat(count(jdbi, "SELECT COUNT(*) FROM tasks WHERE status NOT IN ('ready', 'failed')"))
+                .as("every task ended")
+                .isZero();
+        assertThat(count(jdbi, "SELECT COUNT(*) - COUNT(DISTINCT task_id) FROM ledger WHERE kind = 'charge'"))
                 .as("no task charged twice")
-                .isEqualTo(count(jdbi, "SELECT COUNT(*) FROM ledger WHERE kind = 'charge'"));
+                .isZero();
         assertThat(count(
                         jdbi,
-                        "SELECT COUNT(*) FROM tasks t JOIN ledger l ON l.task_id = t.id"
-                                + " WHERE t.status = 'ready' AND l.kind = 'charge'"))
+                        "SELECT COUNT(*) FROM tasks t WHERE t.status = 'ready' AND t.package_id IS NULL AND (SELECT"
+                                + " COUNT(*) FROM ledger l WHERE l.task_id = t.id AND l.kind = 'charge') <> 1"))
                 .as("one charge per ready task of a balance key")
-                .isEqualTo(count(jdbi, "SELECT COUNT(*) FROM tasks WHERE status = 'ready' AND package_id IS NULL"));
+                .isZero();
         if (!reaping) {
-            assertThat(count(jdbi, "SELECT COUNT(*) FROM ledger WHERE kind = 'charge'"))
-                    .isEqualTo(count(jdbi, "SELECT COUNT(*) FROM tasks WHERE status = 'ready' AND package_id IS NULL"));
+            assertThat(count(
+                            jdbi,
+                            "SELECT (SELECT COUNT(*) FROM ledger WHERE kind = 'charge') - (SELECT COUNT(*) FROM tasks"
+                                    + " WHERE status = 'ready' AND package_id IS NULL)"))
+                    .as("a charge only for a ready task of a balance key")
+                    .isZero();
         }
         assertThat(count(
                         jdbi,
