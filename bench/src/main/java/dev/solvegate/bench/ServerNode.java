@@ -114,13 +114,29 @@ final class ServerNode implements AutoCloseable {
 
     /** The value of a Prometheus gauge on {@code /metrics} (first series), or NaN. */
     double metric(String name) throws IOException, InterruptedException {
+        Matcher m = series(name).matcher(metricsText());
+        return m.find() ? Double.parseDouble(m.group(2)) : Double.NaN;
+    }
+
+    /** The sum of all series of a Prometheus meter on {@code /metrics} (a counter over its tags), or 0. */
+    double metricSum(String name) throws IOException, InterruptedException {
+        Matcher m = series(name).matcher(metricsText());
+        double sum = 0;
+        while (m.find()) {
+            sum += Double.parseDouble(m.group(2));
+        }
+        return sum;
+    }
+
+    private String metricsText() throws IOException, InterruptedException {
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/metrics"))
                 .GET()
                 .build();
-        String text = HTTP.send(req, HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? (\\S+)$")
-                .matcher(text);
-        return m.find() ? Double.parseDouble(m.group(2)) : Double.NaN;
+        return HTTP.send(req, HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static Pattern series(String name) {
+        return Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? (\\S+)$");
     }
 
     @Override
