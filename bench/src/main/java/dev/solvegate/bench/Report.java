@@ -123,7 +123,7 @@ final class Report {
     String serviceRow(Service.Result r) {
         return String.format(
                 Locale.ROOT,
-                "| %s | %d | %,.0f | %,.0f / %,.0f | %,.0f / %,.0f (clients %,.0f) | %s | %s | %s | %s | %,.0f | %.1f | %s | %s | %.2f | %.2f | %s | %s | %,d |",
+                "| %s | %d | %,.0f | %,.0f / %,.0f | %,.0f / %,.0f (clients %,.0f) | %s | %s | %s | %s | %,.0f | %.1f (%.1f) | %s | %s | %.2f | %.2f | %s | %s | %,d |",
                 r.mode().equals("long") ? "long-poll" : "poll 1/s",
                 r.nodes(),
                 r.created(),
@@ -138,6 +138,7 @@ final class Report {
                 lat(r.notice()),
                 r.requestsPerSecond(),
                 r.requestsPerTask(),
+                r.pollsPerTask(),
                 r.errors().isEmpty() ? "0" : r.errors().toString(),
                 list(r.nodeCpu(), "%.2f"),
                 r.harnessCpu(),
@@ -164,7 +165,7 @@ final class Report {
                 s.rampSeconds(),
                 s.seconds()));
         b.append(
-                "| mode | nodes | created /s | ended /s (clients / nodes) | in flight, node gauge mean / max | getTaskResult from due | getTaskResult service time | createTask from due | ready → seen by client | requests /s | requests per task | errors | node CPU (cores) | harness CPU | PostgreSQL CPU | heap after GC (MiB) | RSS (MiB) | connections |\n");
+                "| mode | nodes | created /s | ended /s (clients / nodes) | in flight, node gauge mean / max | getTaskResult from due | getTaskResult service time | createTask from due | ready → seen by client | requests /s | requests per task (getTaskResult) | errors | node CPU (cores) | harness CPU | PostgreSQL CPU | heap after GC (MiB) | RSS (MiB) | connections |\n");
         b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         services.forEach(r -> b.append(serviceRow(r)).append('\n'));
         b.append("\n| target | result | met |\n|---|---|---|\n");
@@ -191,15 +192,23 @@ final class Report {
                         .orElse(null);
                 if (poll != null) {
                     double ratio = r.requestsPerTask() / poll.requestsPerTask();
+                    double polls = r.pollsPerTask() / poll.pollsPerTask();
                     b.append(String.format(
                             Locale.ROOT,
-                            "| long-poll: the same work in a tenth of the requests (%s) | %.2f requests per task against %.2f polling (%.0f%%), 0 errors: %d | %s |%n",
+                            "| long-poll: the same work in a tenth of the requests (%s) | per task: %.2f requests against %.2f polling (%.0f%%), of them getTaskResult %.2f against %.2f (%.0f%%); %d errors | %s |%n",
                             run,
                             r.requestsPerTask(),
                             poll.requestsPerTask(),
                             100 * ratio,
+                            r.pollsPerTask(),
+                            poll.pollsPerTask(),
+                            100 * polls,
                             r.errorCount(),
-                            ratio <= 0.1 && r.errorCount() == 0 ? "yes" : "no"));
+                            ratio <= 0.1 && r.errorCount() == 0
+                                    ? "yes"
+                                    : polls <= 0.1 && r.errorCount() == 0
+                                            ? "getTaskResult yes; all requests no"
+                                            : "no"));
                 }
             }
         }

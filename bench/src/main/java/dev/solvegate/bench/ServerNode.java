@@ -130,6 +130,7 @@ final class ServerNode implements AutoCloseable {
 
     private String metricsText() throws IOException, InterruptedException {
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/metrics"))
+                .timeout(Duration.ofSeconds(10))
                 .GET()
                 .build();
         return HTTP.send(req, HttpResponse.BodyHandlers.ofString()).body();

@@ -55,6 +55,9 @@ final class Service {
     private static final Pattern TASK_ID = Pattern.compile("\"taskId\":(\\d+)");
     private static final Pattern ERROR_CODE = Pattern.compile("\"errorCode\":\"([A-Z_]+)\"");
     private static final long SECOND = 1_000_000_000L;
+    /** Refusals of getTaskResult that a client asks again after (the catalogue's retryable service codes). */
+    private static final Set<String> RETRY_POLL =
+            Set.of("ERROR_DATABASE_UNAVAILABLE", "ERROR_SERVICE_UNAVALIABLE", "ERROR_DATABASE_BALANCE");
 
     /**
      * What to simulate; {@code --service=tasks=2000,seconds=60,nodes=1+2} and so on (see docs/BENCH.md).
@@ -68,7 +71,8 @@ final class Service {
      * @param seconds the measured window, s
      * @param nodes node counts to run, in order
      * @param modes {@code poll} and/or {@code long}
-     * @param connections connections per node for createTask and polls
+     * @param connections connections per node for polls (createTask has a pool of its own, a quarter of this,
+     *     at least 16; long-polls as many as the open-file limit allows)
      * @param waitSeconds a long-poll's {@code waitSeconds}
      * @param heap the nodes' {@code -Xmx}
      */
@@ -191,7 +195,8 @@ final class Service {
      * @param created createTask answered with a task id, per second of the window
      * @param ended tasks whose client saw them ready, per second of the window
      * @param serverEnded settlements counted by the nodes ({@code solvegate_tasks_ended_total}), per second
-     * @param inFlightMean mean of {@code solvegate_tasks_inflight} sampled in the window (every 5 s)
+     * @param inFlightMean mean of {@code solvegate_tasks_inflight} sampled in the window (every 5 s; a node
+     *     that cannot reach its database in time answers NaN, left out)
      * @param inFlightMax its largest sample
      * @param clientInFlight mean, sampled each second, of tasks created and not yet seen ended by their client
      * @param poll getTaskResult from due to reply (polls; in long-poll mode the wait itself)
@@ -199,6 +204,7 @@ final class Service {
      * @param create createTask from due to reply
      * @param notice from the end a task's delay promised (createTask's reply + delay) to its client seeing it
      * @param requests HTTP requests answered (or failed) in the window
+     * @param polls of those, getTaskResult requests answered
      * @param errors by code over the whole run (catalogue codes, {@code HTTP nnn}, {@code transport …},
      *     {@code not ended})
      * @param nodeCpu each node's CPU in the window, cores
@@ -223,6 +229,7 @@ final class Service {
             Latency create,
             Latency notice,
             long requests,
+            long polls,
             Map<String, Long> errors,
             List<Double> nodeCpu,
             double harnessCpu,
@@ -245,12 +252,18 @@ final class Service {
         double requestsPerTask() {
             return ended == 0 ? Double.NaN : requestsPerSecond() / ended;
         }
+
+        /** getTaskResult requests in the window per task seen ended in it. */
+        double pollsPerTask() {
+            return ended == 0 ? Double.NaN : polls / (double) seconds / ended;
+        }
     }
 
     private final Settings s;
     private final String mode;
     private final List<ServerNode> nodes;
-    private final List<HttpPool> pools = new ArrayList<>();
+    private final List<HttpPool> createPools = new ArrayList<>();
+    private final List<HttpPool> pollPools = new ArrayList<>();
     private final List<String> keys;
     private final List<String> templates;
 
@@ -261,6 +274,7 @@ final class Service {
     private final LongAdder createdInWindow = new LongAdder();
     private final LongAdder endedInWindow = new LongAdder();
     private final LongAdder requestsInWindow = new LongAdder();
+    private final LongAdder pollsInWindow = new LongAdder();
     private final LongAdder createdAll = new LongAdder();
     private final LongAdder finishedAll = new LongAdder();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
@@ -275,15 +289,16 @@ final class Service {
         this.nodes = nodes;
         this.keys = keys;
         this.templates = templates;
-        int perNode = s.connections();
+        int creates = Math.max(16, s.connections() / 4);
+        int polls = s.connections();
         if (mode.equals("long")) {
-            // a waiting long-poll holds its connection: room for every task in flight, within the fd limit
-            double waiting = s.rate() * (s.maxDelay() + s.minDelay()) / 2.0 * 1.3 / nodes.size();
-            int budget = (openFileLimit() - 2000) / nodes.size();
-            perNode = (int) Math.min(budget, s.connections() + Math.ceil(waiting));
+            // a waiting long-poll holds its connection (HTTP/1.1, one request at a time): as many as the fd limit
+            // allows
+            polls = (openFileLimit() - 2000) / nodes.size() - creates;
         }
         for (ServerNode n : nodes) {
-            pools.add(new HttpPool("127.0.0.1", n.port, perNode));
+            createPools.add(new HttpPool("127.0.0.1", n.port, creates));
+            pollPools.add(new HttpPool("127.0.0.1", n.port, polls));
         }
     }
 
@@ -307,7 +322,8 @@ final class Service {
             try {
                 return sim.simulate();
             } finally {
-                sim.pools.forEach(HttpPool::close);
+                sim.createPools.forEach(HttpPool::close);
+                sim.pollPools.forEach(HttpPool::close);
             }
         } finally {
             for (ServerNode n : started) {
@@ -444,7 +460,8 @@ final class Service {
         }
         Map<String, Long> errorCounts = new TreeMap<>();
         errors.forEach((k, v) -> errorCounts.put(k, v.sum()));
-        int peak = pools.stream().mapToInt(HttpPool::peak).sum();
+        int peak = createPools.stream().mapToInt(HttpPool::peak).sum()
+                + pollPools.stream().mapToInt(HttpPool::peak).sum();
         return new Result(
                 mode,
                 nodes.size(),
@@ -452,14 +469,23 @@ final class Service {
                 createdInWindow.sum() / (double) s.seconds(),
                 endedInWindow.sum() / (double) s.seconds(),
                 (after.ended - before.ended) / secs,
-                gauge.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN),
-                gauge.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN),
+                gauge.stream()
+                        .mapToDouble(Double::doubleValue)
+                        .filter(g -> !Double.isNaN(g))
+                        .average()
+                        .orElse(Double.NaN),
+                gauge.stream()
+                        .mapToDouble(Double::doubleValue)
+                        .filter(g -> !Double.isNaN(g))
+                        .max()
+                        .orElse(Double.NaN),
                 clientSamples == 0 ? Double.NaN : clientSum / clientSamples,
                 Latency.of(pollHist),
                 Latency.of(pollServiceHist),
                 Latency.of(createHist),
                 Latency.of(noticeHist),
                 requestsInWindow.sum(),
+                pollsInWindow.sum(),
                 errorCounts,
                 nodeCpu,
                 (after.harnessTicks - before.harnessTicks) / TICKS / secs,
@@ -510,14 +536,14 @@ final class Service {
 
     /** One task's client: createTask, then getTaskResult until the task ended. */
     private void client(long i, long due) {
-        int node = (int) (i % pools.size());
-        HttpPool pool = pools.get(node);
+        int node = (int) (i % nodes.size());
+        HttpPool pool = pollPools.get(node);
         String key = keys.get((int) (i % keys.size()));
         int bucket = ThreadLocalRandom.current().nextInt(templates.size());
         String body = "{\"clientKey\":\"" + key + "\",\"task\":{\"type\":\"FunCaptchaTask\","
                 + "\"websiteURL\":\"https://example.org/login\",\"websitePublicKey\":\"" + templates.get(bucket)
                 + "\",\"websiteSubdomain\":\"challenge.example.org\",\"proxy\":\"" + Fixture.PROXY + "\"}}";
-        HttpPool.Reply r = send(pool, "/createTask", body, 10_000, due, createHist, null);
+        HttpPool.Reply r = send(createPools.get(node), "/createTask", body, 10_000, due, createHist, null);
         if (r == null) {
             return;
         }
@@ -559,8 +585,11 @@ final class Service {
                     return;
                 }
                 if (r.status() != 200 || !r.body().contains("\"status\":\"processing\"")) {
-                    error(r);
-                    return;
+                    String code = error(r);
+                    if (r.body().contains("\"status\":\"failed\"") || !RETRY_POLL.contains(code)) {
+                        return; // the task failed, or an answer a client does not ask again after
+                    }
+                    next = now + SECOND; // a retryable refusal (the node is overloaded): ask again in a second
                 }
             }
             errors.computeIfAbsent("not ended " + (s.maxDelay() + 60) + " s after its delay", k -> new LongAdder())
@@ -579,6 +608,9 @@ final class Service {
             long now = System.nanoTime();
             if (inWindow(now)) {
                 requestsInWindow.increment();
+                if (service != null) {
+                    pollsInWindow.increment();
+                }
                 fromDue.recordValue(Math.max(0, (now - due) / 1000));
                 if (service != null) {
                     service.recordValue((now - sent) / 1000);
@@ -598,10 +630,12 @@ final class Service {
         }
     }
 
-    private void error(HttpPool.Reply r) {
+    /** Counts an error reply by its code (or its HTTP status); returns what it counted it as. */
+    private String error(HttpPool.Reply r) {
         Matcher m = ERROR_CODE.matcher(r.body());
         String code = m.find() ? m.group(1) : "HTTP " + r.status();
         errors.computeIfAbsent(code, k -> new LongAdder()).increment();
+        return code;
     }
 
     private boolean inWindow(long nanos) {
@@ -650,7 +684,11 @@ final class Service {
         }
         double ended = 0;
         for (ServerNode n : nodes) {
-            ended += n.metricSum("solvegate_tasks_ended_total");
+            try {
+                ended += n.metricSum("solvegate_tasks_ended_total");
+            } catch (IOException e) {
+                ended = Double.NaN; // the node did not answer /metrics within 10 s
+            }
         }
         return new Snapshot(nanos, ticks, harness, pg, ended);
     }
