@@ -11,7 +11,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +32,7 @@ import org.HdrHistogram.Histogram;
  * loop), each solved by the {@code test} solver after 1–20 s (one template per delay), and each task's client
  * asking for its result until it is ready: once a second after its last reply ({@code poll}), or with
  * {@code waitSeconds} ({@code long}). Nodes are real processes on real PostgreSQL; the clients are virtual
- * threads in the harness on {@link HttpPool}s.
+ * clients of the harness's {@link EventLoop}s (two threads).
  *
  * <p>Open loop, and latency from when a request was due: createTask {@code i} is due at {@code start + i/rate}
  * whether or not earlier ones were answered, and a poll is due one second after its task's previous reply; a
@@ -55,6 +54,8 @@ final class Service {
     private static final Pattern TASK_ID = Pattern.compile("\"taskId\":(\\d+)");
     private static final Pattern ERROR_CODE = Pattern.compile("\"errorCode\":\"([A-Z_]+)\"");
     private static final long SECOND = 1_000_000_000L;
+    /** The generator's threads (event loops); the clients are spread over them in turn. */
+    private static final int LOOPS = 2;
     /** Refusals of getTaskResult that a client asks again after (the catalogue's retryable service codes). */
     private static final Set<String> RETRY_POLL =
             Set.of("ERROR_DATABASE_UNAVAILABLE", "ERROR_SERVICE_UNAVALIABLE", "ERROR_DATABASE_BALANCE");
@@ -262,8 +263,9 @@ final class Service {
     private final Settings s;
     private final String mode;
     private final List<ServerNode> nodes;
-    private final List<HttpPool> createPools = new ArrayList<>();
-    private final List<HttpPool> pollPools = new ArrayList<>();
+    private final List<EventLoop> loops = new ArrayList<>();
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private final AtomicInteger peakConnections = new AtomicInteger();
     private final List<String> keys;
     private final List<String> templates;
 
@@ -278,7 +280,7 @@ final class Service {
     private final LongAdder createdAll = new LongAdder();
     private final LongAdder finishedAll = new LongAdder();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
-    private final Set<Thread> live = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger live = new AtomicInteger();
     private volatile boolean stopArrivals;
     private long windowStart;
     private long windowEnd;
@@ -289,16 +291,29 @@ final class Service {
         this.nodes = nodes;
         this.keys = keys;
         this.templates = templates;
+    }
+
+    /** The generator's loops: per loop and node a pool for polls (index = node) and one for createTask. */
+    private void openLoops() throws IOException {
         int creates = Math.max(16, s.connections() / 4);
         int polls = s.connections();
         if (mode.equals("long")) {
-            // a waiting long-poll holds its connection (HTTP/1.1, one request at a time): as many as the fd limit
-            // allows
+            // a waiting long-poll holds its connection (HTTP/1.1, one request at a time): as many as the
+            // open-file limit allows
             polls = (openFileLimit() - 2000) / nodes.size() - creates;
         }
+        List<Integer> ports = new ArrayList<>();
+        List<Integer> maxima = new ArrayList<>();
         for (ServerNode n : nodes) {
-            createPools.add(new HttpPool("127.0.0.1", n.port, creates));
-            pollPools.add(new HttpPool("127.0.0.1", n.port, polls));
+            ports.add(n.port);
+            maxima.add(Math.max(1, polls / LOOPS));
+        }
+        for (ServerNode n : nodes) {
+            ports.add(n.port);
+            maxima.add(Math.max(1, creates / LOOPS));
+        }
+        for (int l = 0; l < LOOPS; l++) {
+            loops.add(new EventLoop("service-loop-" + l, ports, maxima, openConnections, peakConnections));
         }
     }
 
@@ -319,11 +334,13 @@ final class Service {
             List<String> templates = templates(first, s);
             List<String> keys = accounts(first, s.accounts());
             Service sim = new Service(s, mode, started, keys, templates);
+            sim.openLoops();
             try {
                 return sim.simulate();
             } finally {
-                sim.createPools.forEach(HttpPool::close);
-                sim.pollPools.forEach(HttpPool::close);
+                for (EventLoop l : sim.loops) {
+                    l.stop();
+                }
             }
         } finally {
             for (ServerNode n : started) {
@@ -391,7 +408,11 @@ final class Service {
         long start = System.nanoTime();
         windowStart = start + s.rampSeconds() * SECOND;
         windowEnd = windowStart + s.seconds() * SECOND;
-        Thread arrivals = Thread.ofPlatform().name("service-arrivals").start(() -> arrivals(start));
+        for (int l = 0; l < LOOPS; l++) {
+            EventLoop loop = loops.get(l);
+            long first = l;
+            loop.start(() -> loop.at(dueOf(start, first), () -> arrive(loop, start, first)));
+        }
 
         // the node's gauge counts rows on each scrape: read it off the timing loop, which must not stall
         List<Double> gauge = Collections.synchronizedList(new ArrayList<>());
@@ -444,7 +465,6 @@ final class Service {
             rss.add(n.proc.rssMiB());
         }
         stopArrivals = true;
-        arrivals.join();
         drain();
         String loadAfter = loadAvg();
 
@@ -460,8 +480,7 @@ final class Service {
         }
         Map<String, Long> errorCounts = new TreeMap<>();
         errors.forEach((k, v) -> errorCounts.put(k, v.sum()));
-        int peak = createPools.stream().mapToInt(HttpPool::peak).sum()
-                + pollPools.stream().mapToInt(HttpPool::peak).sum();
+        int peak = peakConnections.get();
         return new Result(
                 mode,
                 nodes.size(),
@@ -516,124 +535,158 @@ final class Service {
         }
     }
 
-    /** Starts task {@code i}'s client at {@code start + i / rate}, on time or as soon as the generator can. */
-    private void arrivals(long start) {
-        for (long i = 0; !stopArrivals; i++) {
-            long due = start + (long) (i * 1e9 / s.rate());
-            sleepUntil(due);
-            long id = i;
-            Thread t = Thread.ofVirtual().unstarted(() -> {
-                try {
-                    client(id, due);
-                } finally {
-                    live.remove(Thread.currentThread());
-                }
-            });
-            live.add(t);
-            t.start();
-        }
+    private long dueOf(long start, long i) {
+        return start + (long) (i * 1e9 / s.rate());
     }
 
-    /** One task's client: createTask, then getTaskResult until the task ended. */
-    private void client(long i, long due) {
-        int node = (int) (i % nodes.size());
-        HttpPool pool = pollPools.get(node);
-        String key = keys.get((int) (i % keys.size()));
-        int bucket = ThreadLocalRandom.current().nextInt(templates.size());
-        String body = "{\"clientKey\":\"" + key + "\",\"task\":{\"type\":\"FunCaptchaTask\","
-                + "\"websiteURL\":\"https://example.org/login\",\"websitePublicKey\":\"" + templates.get(bucket)
-                + "\",\"websiteSubdomain\":\"challenge.example.org\",\"proxy\":\"" + Fixture.PROXY + "\"}}";
-        HttpPool.Reply r = send(createPools.get(node), "/createTask", body, 10_000, due, createHist, null);
-        if (r == null) {
+    /** On a loop: starts task {@code i}'s client, and schedules this loop's next arrival (every LOOPS-th task). */
+    private void arrive(EventLoop loop, long start, long i) {
+        if (stopArrivals) {
             return;
         }
-        Matcher id = TASK_ID.matcher(r.body());
-        if (r.status() != 200 || !r.body().contains("\"errorId\":0") || !id.find()) {
-            error(r);
-            return;
-        }
-        long created = System.nanoTime();
-        createdAll.increment();
-        if (inWindow(created)) {
-            createdInWindow.increment();
-        }
-        long promised = created + s.delayMillis(bucket) * 1_000_000L;
-        boolean longPoll = mode.equals("long");
-        String poll = "{\"clientKey\":\"" + key + "\",\"taskId\":" + id.group(1)
-                + (longPoll ? ",\"waitSeconds\":" + s.waitSeconds() : "") + "}";
-        int timeout = longPoll ? (s.waitSeconds() + 15) * 1000 : 10_000;
-        long deadline = promised + (s.maxDelay() + 60L) * SECOND;
-        long next = longPoll ? created : created + SECOND;
-        try {
-            while (System.nanoTime() < deadline) {
-                sleepUntil(next);
-                if (Thread.currentThread().isInterrupted()) {
-                    return;
-                }
-                r = send(pool, "/getTaskResult", poll, timeout, next, pollHist, pollServiceHist);
-                long now = System.nanoTime();
-                next = longPoll ? now : now + SECOND;
-                if (r == null) {
-                    next = now + SECOND; // a transport error, counted: ask again in a second
-                    continue;
-                }
-                if (r.status() == 200 && r.body().contains("\"status\":\"ready\"")) {
-                    noticeHist.recordValue(Math.max(0, (now - promised) / 1000));
-                    if (inWindow(now)) {
-                        endedInWindow.increment();
-                    }
-                    return;
-                }
-                if (r.status() != 200 || !r.body().contains("\"status\":\"processing\"")) {
-                    String code = error(r);
-                    if (r.body().contains("\"status\":\"failed\"") || !RETRY_POLL.contains(code)) {
-                        return; // the task failed, or an answer a client does not ask again after
-                    }
-                    next = now + SECOND; // a retryable refusal (the node is overloaded): ask again in a second
-                }
-            }
-            errors.computeIfAbsent("not ended " + (s.maxDelay() + 60) + " s after its delay", k -> new LongAdder())
-                    .increment();
-        } finally {
-            finishedAll.increment();
-        }
+        new Client(loop, i, dueOf(start, i)).create();
+        long next = i + LOOPS;
+        loop.at(dueOf(start, next), () -> arrive(loop, start, next));
     }
 
-    /** One request; null (and the error counted) when it failed in transport. */
-    private HttpPool.Reply send(
-            HttpPool pool, String path, String body, int timeout, long due, Histogram fromDue, Histogram service) {
-        long sent = System.nanoTime();
-        try {
-            HttpPool.Reply r = pool.post(path, body, timeout);
+    /**
+     * One task's client, on one loop: createTask, then getTaskResult until the task ended. Thread-safety: confined
+     * to its loop.
+     */
+    private final class Client {
+        private final EventLoop loop;
+        private final int node;
+        private final String key;
+        private final int bucket;
+        private final boolean longPoll = mode.equals("long");
+        private byte[] pollRequest;
+        private long due;
+        private long sent;
+        private long promised;
+        private long deadline;
+
+        Client(EventLoop loop, long i, long due) {
+            this.loop = loop;
+            this.node = (int) (i % nodes.size());
+            this.key = keys.get((int) (i % keys.size()));
+            this.bucket = ThreadLocalRandom.current().nextInt(templates.size());
+            this.due = due;
+        }
+
+        void create() {
+            live.incrementAndGet();
+            String body = "{\"clientKey\":\"" + key + "\",\"task\":{\"type\":\"FunCaptchaTask\","
+                    + "\"websiteURL\":\"https://example.org/login\",\"websitePublicKey\":\"" + templates.get(bucket)
+                    + "\",\"websiteSubdomain\":\"challenge.example.org\",\"proxy\":\"" + Fixture.PROXY + "\"}}";
+            sent = System.nanoTime();
+            loop.post(
+                    nodes.size() + node,
+                    EventLoop.request(nodes.get(node).port, "/createTask", body),
+                    10_000,
+                    this::created);
+        }
+
+        private void created(int status, String body, IOException failure) {
             long now = System.nanoTime();
+            record(now, createHist, null);
+            if (failure != null) {
+                transport(failure);
+                live.decrementAndGet();
+                return;
+            }
+            Matcher id = TASK_ID.matcher(body);
+            if (status != 200 || !body.contains("\"errorId\":0") || !id.find()) {
+                error(status, body);
+                live.decrementAndGet();
+                return;
+            }
+            createdAll.increment();
+            if (inWindow(now)) {
+                createdInWindow.increment();
+            }
+            promised = now + s.delayMillis(bucket) * 1_000_000L;
+            deadline = promised + (s.maxDelay() + 60L) * SECOND;
+            pollRequest = EventLoop.request(
+                    nodes.get(node).port,
+                    "/getTaskResult",
+                    "{\"clientKey\":\"" + key + "\",\"taskId\":" + id.group(1)
+                            + (longPoll ? ",\"waitSeconds\":" + s.waitSeconds() : "") + "}");
+            pollAt(longPoll ? now : now + SECOND);
+        }
+
+        private void pollAt(long at) {
+            due = at;
+            loop.at(at, this::poll);
+        }
+
+        private void poll() {
+            sent = System.nanoTime();
+            if (sent > deadline) {
+                errors.computeIfAbsent("not ended " + (s.maxDelay() + 60) + " s after its delay", k -> new LongAdder())
+                        .increment();
+                finish();
+                return;
+            }
+            int timeout = longPoll ? (s.waitSeconds() + 15) * 1000 : 10_000;
+            loop.post(node, pollRequest, timeout, this::polled);
+        }
+
+        private void polled(int status, String body, IOException failure) {
+            long now = System.nanoTime();
+            record(now, pollHist, pollServiceHist);
+            if (inWindow(now)) {
+                pollsInWindow.increment();
+            }
+            if (failure != null) {
+                transport(failure);
+                pollAt(now + SECOND); // ask again in a second
+                return;
+            }
+            if (status == 200 && body.contains("\"status\":\"ready\"")) {
+                noticeHist.recordValue(Math.max(0, (now - promised) / 1000));
+                if (inWindow(now)) {
+                    endedInWindow.increment();
+                }
+                finish();
+                return;
+            }
+            if (status == 200 && body.contains("\"status\":\"processing\"")) {
+                pollAt(longPoll ? now : now + SECOND);
+                return;
+            }
+            String code = error(status, body);
+            if (body.contains("\"status\":\"failed\"") || !RETRY_POLL.contains(code)) {
+                finish(); // the task failed, or an answer a client does not ask again after
+            } else {
+                pollAt(now + SECOND); // a retryable refusal (the node is overloaded): ask again in a second
+            }
+        }
+
+        private void record(long now, Histogram fromDue, Histogram service) {
             if (inWindow(now)) {
                 requestsInWindow.increment();
-                if (service != null) {
-                    pollsInWindow.increment();
-                }
                 fromDue.recordValue(Math.max(0, (now - due) / 1000));
                 if (service != null) {
-                    service.recordValue((now - sent) / 1000);
+                    service.recordValue(Math.max(0, (now - sent) / 1000));
                 }
             }
-            return r;
-        } catch (IOException e) {
-            if (inWindow(System.nanoTime())) {
-                requestsInWindow.increment();
-            }
-            errors.computeIfAbsent("transport " + e.getClass().getSimpleName(), k -> new LongAdder())
-                    .increment();
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
         }
+
+        private void finish() {
+            finishedAll.increment();
+            live.decrementAndGet();
+        }
+    }
+
+    private void transport(IOException e) {
+        errors.computeIfAbsent("transport " + e.getClass().getSimpleName(), k -> new LongAdder())
+                .increment();
     }
 
     /** Counts an error reply by its code (or its HTTP status); returns what it counted it as. */
-    private String error(HttpPool.Reply r) {
-        Matcher m = ERROR_CODE.matcher(r.body());
-        String code = m.find() ? m.group(1) : "HTTP " + r.status();
+    private String error(int status, String body) {
+        Matcher m = ERROR_CODE.matcher(body);
+        String code = m.find() ? m.group(1) : "HTTP " + status;
         errors.computeIfAbsent(code, k -> new LongAdder()).increment();
         return code;
     }
@@ -642,20 +695,16 @@ final class Service {
         return nanos >= windowStart && nanos < windowEnd;
     }
 
-    /** Follows the tasks in flight to their end; the ones still asking after that are stopped and counted. */
+    /** Follows the tasks in flight to their end; the ones still open after that are counted. */
     private void drain() throws InterruptedException {
         long until = System.nanoTime() + (s.maxDelay() + s.waitSeconds() + 20L) * SECOND;
-        while (!live.isEmpty() && System.nanoTime() < until) {
+        while (live.get() > 0 && System.nanoTime() < until) {
             Thread.sleep(200);
         }
-        Set<Thread> left = new HashSet<>(live);
-        if (!left.isEmpty()) {
+        int left = live.get();
+        if (left > 0) {
             errors.computeIfAbsent("not ended by the end of the drain", k -> new LongAdder())
-                    .add(left.size());
-            left.forEach(Thread::interrupt);
-            for (Thread t : left) {
-                t.join(5_000);
-            }
+                    .add(left);
         }
     }
 
