@@ -96,7 +96,19 @@ final class ServerNode implements AutoCloseable {
                 .header("Content-Type", "application/json")
                 .method(method, pub)
                 .build();
-        HttpResponse<String> res = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> res;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                res = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
+                break;
+            } catch (java.net.ConnectException e) {
+                // not sent: on a loaded machine a fresh node's admin listener can miss the 2 s connect timeout
+                if (attempt == 3) {
+                    throw e;
+                }
+                Thread.sleep(1000);
+            }
+        }
         if (res.statusCode() / 100 != 2) {
             throw new IOException(method + " " + path + " answered " + res.statusCode() + ": " + res.body());
         }
