@@ -31,8 +31,8 @@ import org.HdrHistogram.Histogram;
  * The service simulation ({@code bench/run --service}): many accounts, tasks created at a steady rate (open
  * loop), each solved by the {@code test} solver after 1–20 s (one template per delay), and each task's client
  * asking for its result until it is ready: once a second after its last reply ({@code poll}), or with
- * {@code waitSeconds} ({@code long}). Nodes are real processes on real PostgreSQL; the clients are virtual
- * clients of the harness's {@link EventLoop}s (two threads).
+ * {@code waitSeconds} ({@code long}). Nodes are real processes on real PostgreSQL; the clients are small state
+ * machines on the harness's {@link EventLoop}s (two threads).
  *
  * <p>Open loop, and latency from when a request was due: createTask {@code i} is due at {@code start + i/rate}
  * whether or not earlier ones were answered, and a poll is due one second after its task's previous reply; a
