@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  * run, and writes the table to {@code bench/target/results.md}. See {@code docs/BENCH.md}.
  *
  * <p>Options: {@code --quick} (a smoke run of about two minutes), {@code --only=SECTION,…} (of http, startup,
- * h2, pg, pg2, inflight), {@code --profile} (JFR of getTaskResult and createTask on an H2 node).
+ * h2, pg, pg2, inflight), {@code --profile} (JFR of getTaskResult and createTask on an H2 node),
+ * {@code --service[=KEY=VALUE,…]} (the service simulation alone, {@link Service}).
  */
 public final class Bench {
 
@@ -59,6 +60,7 @@ public final class Bench {
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         boolean quick = false;
         boolean profile = false;
+        Service.Settings service = null;
         Set<String> only = new HashSet<>(SECTIONS);
         only.remove("profile");
         for (String a : args) {
@@ -66,14 +68,18 @@ public final class Bench {
                 quick = true;
             } else if (a.equals("--profile")) {
                 profile = true;
+            } else if (a.equals("--service") || a.startsWith("--service=")) {
+                service =
+                        Service.Settings.parse(a.substring("--service".length()).replaceFirst("^=", ""));
             } else if (a.startsWith("--only=")) {
                 only = new HashSet<>(Arrays.asList(a.substring(7).split(",")));
                 if (!SECTIONS.containsAll(only)) {
                     throw new IllegalArgumentException("--only takes sections of " + SECTIONS + ": " + a);
                 }
             } else {
-                System.err.println(
-                        "usage: bench/run [--quick] [--only=" + String.join(",", SECTIONS) + "] [--profile]");
+                System.err.println("usage: bench/run [--quick] [--only=" + String.join(",", SECTIONS)
+                        + "] [--profile] [--service[=tasks=N,rate=R,delays=MIN-MAX,buckets=B,accounts=A,"
+                        + "seconds=S,nodes=1+2,modes=poll+long,connections=C,wait=W,heap=H]]");
                 System.exit(2);
             }
         }
@@ -82,6 +88,10 @@ public final class Bench {
         Bench b = new Bench(root, quick);
         long t0 = System.nanoTime();
         b.report.machine(quick, b.warmup, b.seconds, b.connections);
+        if (service != null) {
+            only = Set.of();
+            b.service(service);
+        }
         if (only.contains("http")) {
             b.httpCeiling();
         }
@@ -311,6 +321,18 @@ public final class Bench {
         int target = quick ? 2000 : 20_000;
         log("in-flight capacity: " + target + " tasks solving on one H2 node, -Xmx1g");
         report.inFlight(InFlight.run(jar, work.resolve("inflight"), target));
+    }
+
+    private void service(Service.Settings s) throws Exception {
+        report.serviceSettings(s);
+        for (int n : s.nodes()) {
+            for (String mode : s.modes()) {
+                log("service simulation: " + mode + ", " + n + " node(s) on PostgreSQL, " + s.describe());
+                Service.Result r = Service.run(s, mode, n, jar, work);
+                report.service(r);
+                System.out.println(report.serviceRow(r));
+            }
+        }
     }
 
     private void profile() throws Exception {

@@ -19,6 +19,8 @@ final class Report {
     private final List<String> extra = new ArrayList<>();
     private final List<String> profiles = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private final List<Service.Result> services = new ArrayList<>();
+    private Service.Settings serviceSettings;
     private String header = "";
     private String footer = "";
 
@@ -109,6 +111,120 @@ final class Report {
                 r.heapMiB() <= 1024 ? "yes" : "no"));
     }
 
+    void serviceSettings(Service.Settings s) {
+        serviceSettings = s;
+    }
+
+    void service(Service.Result r) {
+        services.add(r);
+    }
+
+    /** One run of the service simulation as a table row (see {@link #serviceTable}). */
+    String serviceRow(Service.Result r) {
+        return String.format(
+                Locale.ROOT,
+                "| %s | %d | %,.0f | %,.0f / %,.0f | %,.0f / %,.0f (clients %,.0f) | %s | %s | %s | %s | %,.0f | %.1f (%.1f) | %s | %s | %.2f | %.2f | %s | %s | %,d |",
+                r.mode().equals("long") ? "long-poll" : "poll 1/s",
+                r.nodes(),
+                r.created(),
+                r.ended(),
+                r.serverEnded(),
+                r.inFlightMean(),
+                r.inFlightMax(),
+                r.clientInFlight(),
+                lat(r.poll()),
+                lat(r.pollService()),
+                lat(r.create()),
+                lat(r.notice()),
+                r.requestsPerSecond(),
+                r.requestsPerTask(),
+                r.pollsPerTask(),
+                r.errors().isEmpty() ? "0" : r.errors().toString(),
+                list(r.nodeCpu(), "%.2f"),
+                r.harnessCpu(),
+                r.pgCpu(),
+                list(r.heapMiB(), "%.0f"),
+                list(r.rssMiB(), "%.0f"),
+                r.peakConnections());
+    }
+
+    private String serviceTable() {
+        Service.Settings s = serviceSettings;
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(
+                Locale.ROOT,
+                "Service simulation on PostgreSQL (%s): createTask at %.1f/s (open loop) over %d accounts, solve delays"
+                        + " %d–%d s over %d templates; a %d s ramp, then %d s measured; latencies p50 / p99 / max in ms"
+                        + " from when a request was due.%n%n",
+                s.describe(),
+                s.rate(),
+                s.accounts(),
+                s.minDelay(),
+                s.maxDelay(),
+                s.buckets(),
+                s.rampSeconds(),
+                s.seconds()));
+        b.append(
+                "| mode | nodes | created /s | ended /s (clients / nodes) | in flight, node gauge mean / max | getTaskResult from due | getTaskResult service time | createTask from due | ready → seen by client | requests /s | requests per task (getTaskResult) | errors | node CPU (cores) | harness CPU | PostgreSQL CPU | heap after GC (MiB) | RSS (MiB) | connections |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        services.forEach(r -> b.append(serviceRow(r)).append('\n'));
+        b.append("\n| target | result | met |\n|---|---|---|\n");
+        for (Service.Result r : services) {
+            String run = (r.mode().equals("long") ? "long-poll" : "poll") + ", " + r.nodes() + " node(s)";
+            if (r.mode().equals("poll")) {
+                b.append(String.format(
+                        Locale.ROOT,
+                        "| 20,000 in flight, one poll a second each, p99 ≤ 50 ms, 0 errors (%s) | %,.0f in flight, p99 %.1f ms, %d errors | %s |%n",
+                        run,
+                        r.inFlightMean(),
+                        r.poll().p99(),
+                        r.errorCount(),
+                        r.inFlightMean() >= 19_000 && r.poll().p99() <= 50 && r.errorCount() == 0
+                                ? "yes"
+                                : (r.inFlightMean() < 19_000 ? "not at scale; " : "")
+                                        + (r.poll().p99() <= 50 && r.errorCount() == 0
+                                                ? "latency and errors yes"
+                                                : "no")));
+            } else {
+                Service.Result poll = services.stream()
+                        .filter(p -> p.mode().equals("poll") && p.nodes() == r.nodes())
+                        .findFirst()
+                        .orElse(null);
+                if (poll != null) {
+                    double ratio = r.requestsPerTask() / poll.requestsPerTask();
+                    double polls = r.pollsPerTask() / poll.pollsPerTask();
+                    b.append(String.format(
+                            Locale.ROOT,
+                            "| long-poll: the same work in a tenth of the requests (%s) | per task: %.2f requests against %.2f polling (%.0f%%), of them getTaskResult %.2f against %.2f (%.0f%%); %d errors | %s |%n",
+                            run,
+                            r.requestsPerTask(),
+                            poll.requestsPerTask(),
+                            100 * ratio,
+                            r.pollsPerTask(),
+                            poll.pollsPerTask(),
+                            100 * polls,
+                            r.errorCount(),
+                            ratio <= 0.1 && r.errorCount() == 0
+                                    ? "yes"
+                                    : polls <= 0.1 && r.errorCount() == 0
+                                            ? "getTaskResult yes; all requests no"
+                                            : "no"));
+                }
+            }
+        }
+        return b.append('\n').toString();
+    }
+
+    private static String lat(Service.Latency l) {
+        return l.count() == 0 ? "-" : String.format(Locale.ROOT, "%.1f / %.1f / %.0f", l.p50(), l.p99(), l.max());
+    }
+
+    private static String list(List<Double> values, String format) {
+        return String.join(
+                " + ",
+                values.stream().map(v -> String.format(Locale.ROOT, format, v)).toList());
+    }
+
     void note(String text) {
         notes.add("- " + text);
     }
@@ -139,6 +255,9 @@ final class Report {
         if (!notes.isEmpty()) {
             notes.forEach(n -> s.append(n).append('\n'));
             s.append('\n');
+        }
+        if (!services.isEmpty()) {
+            s.append(serviceTable());
         }
         profiles.forEach(p -> s.append(p).append('\n'));
         return s.append(footer).toString();

@@ -96,7 +96,19 @@ final class ServerNode implements AutoCloseable {
                 .header("Content-Type", "application/json")
                 .method(method, pub)
                 .build();
-        HttpResponse<String> res = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> res;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                res = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
+                break;
+            } catch (java.net.ConnectException e) {
+                // not sent: on a loaded machine a fresh node's admin listener can miss the 2 s connect timeout
+                if (attempt == 3) {
+                    throw e;
+                }
+                Thread.sleep(1000);
+            }
+        }
         if (res.statusCode() / 100 != 2) {
             throw new IOException(method + " " + path + " answered " + res.statusCode() + ": " + res.body());
         }
@@ -114,13 +126,30 @@ final class ServerNode implements AutoCloseable {
 
     /** The value of a Prometheus gauge on {@code /metrics} (first series), or NaN. */
     double metric(String name) throws IOException, InterruptedException {
+        Matcher m = series(name).matcher(metricsText());
+        return m.find() ? Double.parseDouble(m.group(2)) : Double.NaN;
+    }
+
+    /** The sum of all series of a Prometheus meter on {@code /metrics} (a counter over its tags), or 0. */
+    double metricSum(String name) throws IOException, InterruptedException {
+        Matcher m = series(name).matcher(metricsText());
+        double sum = 0;
+        while (m.find()) {
+            sum += Double.parseDouble(m.group(2));
+        }
+        return sum;
+    }
+
+    private String metricsText() throws IOException, InterruptedException {
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/metrics"))
+                .timeout(Duration.ofSeconds(10))
                 .GET()
                 .build();
-        String text = HTTP.send(req, HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? (\\S+)$")
-                .matcher(text);
-        return m.find() ? Double.parseDouble(m.group(2)) : Double.NaN;
+        return HTTP.send(req, HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static Pattern series(String name) {
+        return Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? (\\S+)$");
     }
 
     @Override
