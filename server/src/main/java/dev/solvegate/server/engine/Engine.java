@@ -190,12 +190,27 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** Starts a worker for {@code t} on a slot already taken; false (the slot given back) when one runs it already. */
+    /**
+     * Starts a worker for {@code t} on a slot already taken; false (the slot given back) when a worker of this node
+     * runs that attempt already. A worker still running an older attempt of the task (it was taken from this node
+     * and claimed again, by this node) is stopped: its attempt is fenced off and would not settle.
+     */
     private boolean launch(ClaimedTask t) {
         Worker w = new Worker(t, attempts, queue, settlement, clock, () -> draining);
-        if (running.putIfAbsent(t.id(), w) != null) {
+        Worker[] stale = new Worker[1];
+        Worker now = running.compute(t.id(), (id, old) -> {
+            if (old != null && old.attempt() >= t.attempt()) {
+                return old;
+            }
+            stale[0] = old;
+            return w;
+        });
+        if (now != w) {
             slots.release();
             return false;
+        }
+        if (stale[0] != null) {
+            stale[0].stop(Worker.Stop.ABANDON);
         }
         try {
             Thread.ofVirtual().name("task-" + t.id()).start(() -> {

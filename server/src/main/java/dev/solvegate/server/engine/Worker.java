@@ -62,7 +62,7 @@ final class Worker {
     /** Whether this worker ended its task, or learnt it was no longer its own, or handed it back. */
     private volatile boolean done;
     /** The task's attempt number this worker runs (its fencing token): set at claim, counted up per retry. */
-    private int attemptNo;
+    private volatile int attemptNo;
 
     Worker(
             ClaimedTask task,
@@ -82,6 +82,11 @@ final class Worker {
 
     long taskId() {
         return task.id();
+    }
+
+    /** The attempt of its task this worker runs now. */
+    int attempt() {
+        return attemptNo;
     }
 
     /**
