@@ -29,8 +29,13 @@ public final class Bench {
 
     private static final List<String> SECTIONS =
             List.of("http", "startup", "h2", "pg", "pg2", "inflight", "profile", "pgcreate");
-    private static final String PG_DB = "solvegate_bench";
-    private static final String PG_CEILING_DB = "solvegate_bench_ceiling";
+    /**
+     * The databases a run creates and drops; {@code -Dbench.pgSuffix=_x} names them apart, for runs of several
+     * checkouts on one PostgreSQL at once (each would otherwise drop the other's).
+     */
+    private static final String PG_DB = "solvegate_bench" + System.getProperty("bench.pgSuffix", "");
+
+    private static final String PG_CEILING_DB = "solvegate_bench_ceiling" + System.getProperty("bench.pgSuffix", "");
 
     private final Path root;
     private final Path work;
@@ -313,6 +318,28 @@ public final class Bench {
         measureCreate(db, nodes, f, connections);
     }
 
+    /** The createTask answers counted by {@code node}'s /metrics so far, by catalogue code (errors say which). */
+    private static String createAnswers(ServerNode node) throws Exception {
+        String metrics;
+        try (var client = java.net.http.HttpClient.newHttpClient()) {
+            metrics = client.send(
+                            java.net.http.HttpRequest.newBuilder(
+                                            java.net.URI.create("http://127.0.0.1:" + node.adminPort + "/metrics"))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body();
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "solvegate_http_requests_seconds_count\\{code=\"([A-Za-z_]+)\",method=\"createTask\"[^}]*} ([0-9.E]+)")
+                .matcher(metrics);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            out.append(out.isEmpty() ? "" : ", ").append(m.group(1)).append(' ').append((long)
+                    Double.parseDouble(m.group(2)));
+        }
+        return out.toString();
+    }
+
     /** The createTask loads: one balance-key account, one package-key account, then many balance-key accounts. */
     private void measureCreate(String db, List<ServerNode> nodes, Fixture f, int connections) throws Exception {
         List<String> urls = nodes.stream().map(x -> x.url("")).toList();
@@ -349,6 +376,9 @@ public final class Bench {
                 wrk.run(urls, "/createTask", many, connections, seconds),
                 ceilings.get(db + " accounts"),
                 "create");
+        for (ServerNode node : nodes) {
+            report.note(db + " x" + n + ", createTask answers counted by a node (all loads): " + createAnswers(node));
+        }
     }
 
     private static void awaitReady(ServerNode n, String key, List<Long> ids) throws Exception {
