@@ -28,9 +28,15 @@ import java.util.stream.Stream;
  */
 public final class Bench {
 
-    private static final List<String> SECTIONS = List.of("http", "startup", "h2", "pg", "pg2", "inflight", "profile");
-    private static final String PG_DB = "solvegate_bench";
-    private static final String PG_CEILING_DB = "solvegate_bench_ceiling";
+    private static final List<String> SECTIONS =
+            List.of("http", "startup", "h2", "pg", "pg2", "inflight", "profile", "pgcreate");
+    /**
+     * The databases a run creates and drops; {@code -Dbench.pgSuffix=_x} names them apart, for runs of several
+     * checkouts on one PostgreSQL at once (each would otherwise drop the other's).
+     */
+    private static final String PG_DB = "solvegate_bench" + System.getProperty("bench.pgSuffix", "");
+
+    private static final String PG_CEILING_DB = "solvegate_bench_ceiling" + System.getProperty("bench.pgSuffix", "");
 
     private final Path root;
     private final Path work;
@@ -39,6 +45,12 @@ public final class Bench {
     private final int warmup;
     private final int seconds;
     private final int connections = 64;
+    /**
+     * Connections of the {@code pgcreate} section: wrk's, pgbench's and the node's pool alike, small enough for a
+     * PostgreSQL (max_connections 100) that other test runs share.
+     */
+    private static final int PGCREATE_CONNECTIONS = 16;
+
     private final Wrk wrk;
     private final Report report = new Report();
     private final Map<String, Load> ceilings = new HashMap<>();
@@ -63,6 +75,7 @@ public final class Bench {
         Service.Settings service = null;
         Set<String> only = new HashSet<>(SECTIONS);
         only.remove("profile");
+        only.remove("pgcreate");
         for (String a : args) {
             if (a.equals("--quick")) {
                 quick = true;
@@ -102,10 +115,13 @@ public final class Bench {
             b.h2();
         }
         if (only.contains("pg")) {
-            b.pg(1);
+            b.pg(1, false);
+        }
+        if (only.contains("pgcreate")) {
+            b.pg(1, true);
         }
         if (only.contains("pg2")) {
-            b.pg(2);
+            b.pg(2, false);
         }
         if (only.contains("inflight")) {
             b.inFlight();
@@ -192,29 +208,60 @@ public final class Bench {
         }
     }
 
-    private void pg(int nodes) throws Exception {
+    /**
+     * The PostgreSQL ceiling (one node only) and nodes; {@code createOnly} (section {@code pgcreate}): the
+     * createTask loads alone, then a JFR profile of the node under the one-account balance-key load.
+     */
+    private void pg(int nodes, boolean createOnly) throws Exception {
+        int clients = createOnly ? PGCREATE_CONNECTIONS : Storage.CONNECTIONS;
         if (nodes == 1) {
-            log("PostgreSQL storage ceiling (pgbench, " + Storage.CONNECTIONS + " clients)");
-            Load cb = Storage.pgbench(
-                    PG_CEILING_DB, work.resolve("ceiling-pg"), false, Storage.CONNECTIONS, warmup, seconds);
-            Load cp = Storage.pgbench(
-                    PG_CEILING_DB, work.resolve("ceiling-pg"), true, Storage.CONNECTIONS, warmup, seconds);
+            log("PostgreSQL storage ceiling (pgbench, " + clients + " clients)");
+            Load cb = Storage.pgbench(PG_CEILING_DB, work.resolve("ceiling-pg"), false, 1, clients, warmup, seconds);
+            Load cp = Storage.pgbench(PG_CEILING_DB, work.resolve("ceiling-pg"), true, 1, clients, warmup, seconds);
+            Load cm = Storage.pgbench(
+                    PG_CEILING_DB, work.resolve("ceiling-pg"), false, Fixture.ACCOUNTS, clients, warmup, seconds);
             Storage.dropPg(PG_CEILING_DB);
             ceilings.put("PostgreSQL balance", cb);
             ceilings.put("PostgreSQL package", cp);
-            report.row("storage ceiling: admission transaction, balance key", "PostgreSQL", 1, cb, null, null);
-            report.row("storage ceiling: admission transaction, package key", "PostgreSQL", 1, cp, null, null);
+            ceilings.put("PostgreSQL accounts", cm);
+            report.row("storage ceiling: one-trip admission, balance key", "PostgreSQL", 1, cb, null, null);
+            report.row("storage ceiling: one-trip admission, package key", "PostgreSQL", 1, cp, null, null);
+            report.row(
+                    "storage ceiling: one-trip admission, balance keys of " + Fixture.ACCOUNTS + " accounts",
+                    "PostgreSQL",
+                    1,
+                    cm,
+                    null,
+                    null);
         }
         log("PostgreSQL, " + nodes + " node(s)");
         Storage.recreatePg(PG_DB);
-        Map<String, String> env = Map.of("SOLVEGATE_DB_URL", Storage.pgUrl(PG_DB), "SOLVEGATE_DB_USER", "postgres");
+        Map<String, String> env = createOnly
+                ? Map.of(
+                        "SOLVEGATE_DB_URL",
+                        Storage.pgUrl(PG_DB),
+                        "SOLVEGATE_DB_USER",
+                        "postgres",
+                        "SOLVEGATE_DB_POOL",
+                        Integer.toString(PGCREATE_CONNECTIONS))
+                : Map.of("SOLVEGATE_DB_URL", Storage.pgUrl(PG_DB), "SOLVEGATE_DB_USER", "postgres");
         List<ServerNode> started = new ArrayList<>();
         try {
             for (int i = 0; i < nodes; i++) {
                 started.add(ServerNode.start(
                         "pg-node-" + nodes + "-" + i, jar, work.resolve("pg" + nodes + "-" + i), List.of(), env));
             }
-            measureNodes("PostgreSQL", started);
+            if (createOnly) {
+                Fixture f = Fixture.setUp(started.get(0));
+                measureCreate("PostgreSQL", started, f, PGCREATE_CONNECTIONS);
+                List<String> balance = List.of(
+                        Fixture.createTask(f.balanceKey(), Fixture.HOLD, null).toString());
+                report.profile(
+                        "createTask (balance key), PostgreSQL",
+                        profiled(started.get(0), "pg-create-balance", "/createTask", balance, PGCREATE_CONNECTIONS));
+            } else {
+                measureNodes("PostgreSQL", started);
+            }
         } finally {
             for (ServerNode n : started) {
                 n.proc.kill();
@@ -278,6 +325,35 @@ public final class Bench {
                 http,
                 "gtr");
 
+        measureCreate(db, nodes, f, connections);
+    }
+
+    /** The createTask answers counted by {@code node}'s /metrics so far, by catalogue code (errors say which). */
+    private static String createAnswers(ServerNode node) throws Exception {
+        String metrics;
+        try (var client = java.net.http.HttpClient.newHttpClient()) {
+            metrics = client.send(
+                            java.net.http.HttpRequest.newBuilder(
+                                            java.net.URI.create("http://127.0.0.1:" + node.adminPort + "/metrics"))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body();
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "solvegate_http_requests_seconds_count\\{code=\"([A-Za-z_]+)\",method=\"createTask\"[^}]*} ([0-9.E]+)")
+                .matcher(metrics);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            out.append(out.isEmpty() ? "" : ", ").append(m.group(1)).append(' ').append((long)
+                    Double.parseDouble(m.group(2)));
+        }
+        return out.toString();
+    }
+
+    /** The createTask loads: one balance-key account, one package-key account, then many balance-key accounts. */
+    private void measureCreate(String db, List<ServerNode> nodes, Fixture f, int connections) throws Exception {
+        List<String> urls = nodes.stream().map(x -> x.url("")).toList();
+        int n = nodes.size();
         log(db + " x" + n + ": createTask");
         List<String> balance =
                 List.of(Fixture.createTask(f.balanceKey(), Fixture.HOLD, null).toString());
@@ -299,6 +375,20 @@ public final class Bench {
                 wrk.run(urls, "/createTask", pkg, connections, seconds),
                 ceilings.get(db + " package"),
                 "create");
+        List<String> many = f.accountKeys().stream()
+                .map(k -> Fixture.createTask(k, Fixture.HOLD, null).toString())
+                .toList();
+        wrk.run(urls, "/createTask", many, connections, warmup);
+        report.row(
+                "createTask, balance keys of " + Fixture.ACCOUNTS + " accounts",
+                db,
+                n,
+                wrk.run(urls, "/createTask", many, connections, seconds),
+                ceilings.get(db + " accounts"),
+                "create");
+        for (ServerNode node : nodes) {
+            report.note(db + " x" + n + ", createTask answers counted by a node (all loads): " + createAnswers(node));
+        }
     }
 
     private static void awaitReady(ServerNode n, String key, List<Long> ids) throws Exception {
@@ -366,6 +456,11 @@ public final class Bench {
     }
 
     private String profiled(ServerNode n, String name, String path, List<String> bodies) throws Exception {
+        return profiled(n, name, path, bodies, connections);
+    }
+
+    private String profiled(ServerNode n, String name, String path, List<String> bodies, int connections)
+            throws Exception {
         Path jfr = work.resolve("profile-" + name + ".jfr");
         wrk.run(List.of(n.url("")), path, bodies, connections, warmup);
         InFlight.jcmd(n.proc.pid(), "JFR.start", "name=bench", "settings=profile");

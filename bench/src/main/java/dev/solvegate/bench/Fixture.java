@@ -13,8 +13,12 @@ import java.util.Map;
  *
  * @param balanceKey a key billed per task
  * @param packageKey a key bound to a package
+ * @param accountKeys a balance key of each of {@link #ACCOUNTS} more accounts, set up as the first
  */
-record Fixture(String balanceKey, String packageKey) {
+record Fixture(String balanceKey, String packageKey, java.util.List<String> accountKeys) {
+
+    /** How many accounts the many-accounts createTask load spreads over. */
+    static final int ACCOUNTS = 64;
 
     /** Template whose tasks are ready at once ({@code delayMs} 0). */
     static final String FAST = "b0000000-0000-4000-8000-000000000001";
@@ -61,7 +65,21 @@ record Fixture(String balanceKey, String packageKey) {
         String packageKey = n.admin("POST", "/admin/accounts/" + b + "/keys", Map.of("packageId", p))
                 .get("clientKey")
                 .asText();
-        return new Fixture(balanceKey, packageKey);
+        java.util.List<String> accountKeys = new java.util.ArrayList<>();
+        for (int i = 0; i < ACCOUNTS; i++) {
+            accountKeys.add(balanceKey(n, "bench-balance-" + i));
+        }
+        return new Fixture(balanceKey, packageKey, accountKeys);
+    }
+
+    private static String balanceKey(ServerNode n, String name) throws IOException, InterruptedException {
+        long a = n.admin("POST", "/admin/accounts", Map.of("name", name, "maxThreads", 1_000_000))
+                .get("id")
+                .asLong();
+        n.admin("POST", "/admin/accounts/" + a + "/credits", Map.of("amount", "1000000", "reason", "bench"));
+        return n.admin("POST", "/admin/accounts/" + a + "/keys", Map.of())
+                .get("clientKey")
+                .asText();
     }
 
     /** A createTask body for {@code key} on template {@code publicKey}; {@code callbackUrl} may be null. */

@@ -74,7 +74,7 @@ final class ServerNode implements AutoCloseable {
         cmd.add("serve");
         Proc p = Proc.start(name, cmd, all, dir.resolve(name + ".log"));
         try {
-            double ready = p.awaitHttp200("http://127.0.0.1:" + port + "/readyz", Duration.ofSeconds(60), 5);
+            double ready = p.awaitHttp200("http://127.0.0.1:" + port + "/readyz", Duration.ofSeconds(240), 5);
             return new ServerNode(p, port, adminPort, ready);
         } catch (RuntimeException | InterruptedException e) {
             p.kill();

@@ -8,12 +8,10 @@ import dev.solvegate.server.account.Caller;
 import dev.solvegate.server.billing.Ledger;
 import dev.solvegate.server.config.Config;
 import dev.solvegate.server.core.Checked;
-import dev.solvegate.server.limit.Slots;
 import dev.solvegate.server.store.Database;
 import dev.solvegate.server.task.NewTask;
 import dev.solvegate.server.task.TaskCodec;
 import dev.solvegate.server.task.TaskStore;
-import dev.solvegate.server.task.Tasks;
 import dev.solvegate.server.template.TemplateStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,21 +38,17 @@ import org.HdrHistogram.Histogram;
  * The storage ceiling: createTask's admission transaction driven straight at the database, with no HTTP,
  * JSON, authentication or validation around it. On H2, the server's own admission ({@code TaskStore.admit})
  * in a loop in this process over a pool like the node's (HikariCP, 32 connections); on PostgreSQL, pgbench in
- * prepared mode running the server's own statement texts ({@code Slots}, {@code Ledger}, {@code Tasks}), with
- * one bind variable per parameter, the first statement pipelined with BEGIN as the PostgreSQL driver sends
- * it.
- *
- * <p>Balance key: lock the account, take the thread slot, place the hold, insert the task. Package key: lock
- * the package, lock the account, count the quota and the slots, insert the task. Both end with
- * {@code NOTIFY solvegate_tasks} on PostgreSQL, as the node's do.
+ * prepared mode running the server's own one-round-trip statement ({@code TaskStore.ONE_TRIP_CALL}, the function
+ * {@code solvegate_admit}: key, locks, rules, writes and {@code NOTIFY solvegate_tasks}), with one bind variable
+ * per parameter, in autocommit as the node sends it.
  */
 final class Storage {
 
     static final int CONNECTIONS = 32;
     static final String SETTINGS = "{\"outcome\":\"token\",\"delayMs\":3600000}";
 
-    /** The rows a ceiling run works on: one account (and its package and key) per key type. */
-    record Rows(long account, long key, Long pkg) {}
+    /** The rows a ceiling run works on: an account (and its package) and its key, by the key's stored hash. */
+    record Rows(long account, long key, Long pkg, String keyHash) {}
 
     /** A task as a client would send it, encoded as the server stores it. */
     private static final NewTask TASK = new NewTask(
@@ -83,8 +77,9 @@ final class Storage {
                         Integer.MAX_VALUE,
                         System.currentTimeMillis() + 86_400_000L)
                 : null;
-        long k = accounts.createKey(a, p, ApiKeys.newSecret());
-        return new Rows(a, k, p);
+        String secret = ApiKeys.newSecret();
+        long k = accounts.createKey(a, p, secret);
+        return new Rows(a, k, p, ApiKeys.hash(secret));
     }
 
     // ---- H2: a JDBC loop ----
@@ -176,27 +171,29 @@ final class Storage {
         return "jdbc:postgresql://127.0.0.1:5432/" + name;
     }
 
-    /** The admission transaction under pgbench, {@code clients} connections, on a fresh database. */
-    static Load pgbench(String dbName, Path dir, boolean packageKey, int clients, int warmup, int seconds)
+    /**
+     * The admission under pgbench, {@code clients} connections, on a fresh database: the one-round-trip
+     * statement of the server ({@code TaskStore.ONE_TRIP_CALL}) over {@code accounts} accounts (each transaction
+     * picks one at random, as wrk's bodies cycle over them), each with its own key.
+     */
+    static Load pgbench(String dbName, Path dir, boolean packageKey, int accounts, int clients, int warmup, int seconds)
             throws SQLException, IOException, InterruptedException {
         recreatePg(dbName);
-        Rows rows;
+        List<Rows> rows = new ArrayList<>();
         try (Database db = Database.open(pgUrl(dbName), "postgres", null, 2)) {
-            rows = rows(db, packageKey);
+            for (int i = 0; i < accounts; i++) {
+                rows.add(rows(db, packageKey));
+            }
         }
         Files.createDirectories(dir);
-        Path script = dir.resolve(packageKey ? "admit-package.sql" : "admit-balance.sql");
-        Files.writeString(script, pgScript(packageKey), StandardCharsets.UTF_8);
+        List<Path> scripts = new ArrayList<>();
+        for (int i = 0; i < accounts; i++) {
+            Path script = dir.resolve((packageKey ? "admit-package-" : "admit-balance-") + i + ".sql");
+            Files.writeString(script, pgScript("keyHash" + i), StandardCharsets.UTF_8);
+            scripts.add(script);
+        }
         long now = System.currentTimeMillis();
-        List<String> vars = List.of(
-                "-D",
-                "account=" + rows.account(),
-                "-D",
-                "key=" + rows.key(),
-                "-D",
-                "package=" + (rows.pkg() == null ? 0 : rows.pkg()),
-                "-D",
-                "hold=" + (packageKey ? 0 : 750),
+        List<String> vars = new ArrayList<>(List.of(
                 "-D",
                 "settings=" + SETTINGS,
                 "-D",
@@ -204,25 +201,22 @@ final class Storage {
                 "-D",
                 "solver=test",
                 "-D",
-                "price=750",
-                "-D",
                 "ip=127.0.0.1",
                 "-D",
-                "hourUsed=1",
-                "-D",
-                "dayUsed=1",
+                "capacity=true",
                 "-D",
                 "now=" + now,
                 "-D",
                 "deadline=" + (now + 7_200_000L),
                 "-D",
-                "hour=" + now / 3_600_000L,
-                "-D",
-                "day=" + now / 86_400_000L);
-        pgbenchRun(dbName, script, vars, clients, warmup, null);
+                "idemSince=" + (now - 86_400_000L)));
+        for (int i = 0; i < accounts; i++) {
+            vars.addAll(List.of("-D", "keyHash" + i + "=" + rows.get(i).keyHash()));
+        }
+        pgbenchRun(dbName, scripts, vars, clients, warmup, null);
         Path logs = Files.createTempDirectory(dir, "pgbench-log");
         String out = pgbenchRun(
-                dbName, script, vars, clients, seconds, logs.resolve("tx").toString());
+                dbName, scripts, vars, clients, seconds, logs.resolve("tx").toString());
         Matcher tps = Pattern.compile("tps = ([0-9.]+)").matcher(out);
         Matcher processed = Pattern.compile("number of transactions actually processed: (\\d+)")
                 .matcher(out);
@@ -240,6 +234,11 @@ final class Storage {
                 }
             }
         }
+        long admitted = countTasks(dbName);
+        if (admitted < Long.parseLong(processed.group(1))) {
+            throw new IOException("the ceiling's admissions were refused: " + admitted + " tasks for "
+                    + processed.group(1) + " calls");
+        }
         return new Load(
                 Double.parseDouble(tps.group(1)),
                 h.getValueAtPercentile(50) / 1000.0,
@@ -248,8 +247,18 @@ final class Storage {
                 failed.find() ? Long.parseLong(failed.group(1)) : 0);
     }
 
+    /** Tasks in {@code dbName}: the ceiling's calls must have admitted, not refused. */
+    private static long countTasks(String dbName) throws SQLException {
+        try (Connection c = DriverManager.getConnection(pgUrl(dbName), "postgres", null);
+                Statement s = c.createStatement();
+                var rs = s.executeQuery("SELECT COUNT(*) FROM tasks")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     private static String pgbenchRun(
-            String dbName, Path script, List<String> vars, int clients, int seconds, String log)
+            String dbName, List<Path> scripts, List<String> vars, int clients, int seconds, String log)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(
                 "pgbench",
@@ -265,9 +274,10 @@ final class Storage {
                 "-j",
                 "2",
                 "-T",
-                Integer.toString(seconds),
-                "-f",
-                script.toString()));
+                Integer.toString(seconds)));
+        for (Path script : scripts) {
+            cmd.addAll(List.of("-f", script + "@1"));
+        }
         cmd.addAll(vars);
         if (log != null) {
             cmd.addAll(List.of("-l", "--log-prefix=" + log));
@@ -282,33 +292,17 @@ final class Storage {
     }
 
     /**
-     * The admission transaction as a pgbench script: the server's own statement texts, whose {@code :name}
-     * parameters are pgbench variables (set with -D) as they are JDBI's; a balance key inserts with no package
-     * and no callback, as a JDBI null would.
+     * The admission as a pgbench script: the server's own statement text ({@code TaskStore.ONE_TRIP_CALL}), whose
+     * {@code :name} parameters are pgbench variables (set with -D) as they are JDBI's, the key's hash the variable
+     * {@code keyHashVariable}; no callback and no {@code Idempotency-Key}, as JDBI nulls would be. One statement
+     * in autocommit, as the node sends it.
      */
-    static String pgScript(boolean packageKey) {
-        List<String> statements = new ArrayList<>();
-        if (packageKey) {
-            statements.add(Slots.LOCK_PACKAGE);
-        }
-        statements.add(Slots.LOCK_ACCOUNT);
-        if (packageKey) {
-            statements.add(Slots.TAKE_PACKAGE);
-        }
-        statements.add(Slots.TAKE_ACCOUNT);
-        if (!packageKey) {
-            statements.add(Ledger.HOLD);
-        }
-        String insert = Tasks.INSERT.replace(":callback", "NULL");
-        statements.add(packageKey ? insert : insert.replace(":package", "NULL"));
-        statements.add(Tasks.NOTIFY);
-        StringBuilder s = new StringBuilder("\\startpipeline\nBEGIN;\n");
-        for (int i = 0; i < statements.size(); i++) {
-            s.append(statements.get(i).replace("\n", " ").strip()).append(";\n");
-            if (i == 0) {
-                s.append("\\endpipeline\n");
-            }
-        }
-        return s.append("COMMIT;\n").toString();
+    static String pgScript(String keyHashVariable) {
+        String call = TaskStore.ONE_TRIP_CALL
+                .replace(":keyHash", ":" + keyHashVariable)
+                .replace(":callback", "NULL")
+                .replace(":idemKey", "NULL")
+                .replace(":fingerprint", "NULL");
+        return call.replace("\n", " ").strip() + ";\n";
     }
 }

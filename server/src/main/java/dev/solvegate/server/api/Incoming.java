@@ -25,7 +25,11 @@ record Incoming(Checked<JsonNode> body, Optional<Caller> caller) {
 
     /** Reads the body and looks up its key. */
     static Incoming read(ServerRequest req, AccountStore accounts) {
-        Checked<JsonNode> body = object(req);
+        return of(object(req), accounts);
+    }
+
+    /** A body already read ({@link #object}) and the live key that sent it. */
+    static Incoming of(Checked<JsonNode> body, AccountStore accounts) {
         Optional<Caller> caller = Optional.empty();
         if (body instanceof Checked.Ok<JsonNode>(JsonNode json)) {
             String key = clientKey(json);

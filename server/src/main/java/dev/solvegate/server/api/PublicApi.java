@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.solvegate.proxy.AddressGuard;
 import dev.solvegate.server.account.AccountStore;
+import dev.solvegate.server.account.ApiKeys;
 import dev.solvegate.server.account.Caller;
 import dev.solvegate.server.billing.Ledger;
 import dev.solvegate.server.core.Checked;
@@ -102,9 +103,25 @@ public final class PublicApi {
     }
 
     private void createTask(ServerRequest req, ServerResponse res) {
-        Incoming in = Incoming.read(req, deps.accounts());
-        Replies to = replies.to(in.errorStatus());
-        switch (create(req, in)) {
+        Checked<JsonNode> body = Incoming.object(req);
+        Checked<NewTask> fieldsRead = null;
+        if (deps.tasks().oneTrip() && body instanceof Checked.Ok<JsonNode>(JsonNode json)) {
+            OneTrip trip = oneTrip(req, json);
+            if (trip.answer() != null) {
+                Replies to = trip.answer().modeKnown()
+                        ? replies.to(trip.answer().errorStatus())
+                        : replies.to(Incoming.of(body, deps.accounts()).errorStatus());
+                answer(res, to, trip.answer().answer());
+                return;
+            }
+            fieldsRead = trip.fields();
+        }
+        Incoming in = Incoming.of(body, deps.accounts());
+        answer(res, replies.to(in.errorStatus()), create(req, in, fieldsRead));
+    }
+
+    private void answer(ServerResponse res, Replies to, Checked<TaskStore.Admitted> answer) {
+        switch (answer) {
             case Checked.Ok<TaskStore.Admitted>(TaskStore.Admitted a) -> {
                 if (a.replayed()) {
                     res.header(IDEMPOTENT_REPLAYED, "true");
@@ -118,10 +135,54 @@ public final class PublicApi {
     }
 
     /**
-     * SPEC §1's checks in their order, the {@code Idempotency-Key} after the field rules (step 4); the task's id,
-     * new or, for a key used before with the same task, the earlier one.
+     * The hot path on PostgreSQL: the checks that need no database first (the intake switch and the template from
+     * this node's copies, the body, the fields and the {@code Idempotency-Key}), and when they all pass, the
+     * key's authentication and the admission in one round trip ({@link TaskStore#admitByKey}), which answers in
+     * SPEC order from step 3 on. @return the answer, or none when a check failed (then {@link #create} answers in
+     * SPEC order, key first, at the cost of its queries; {@code fields} is the field check's result, if made)
      */
-    private Checked<TaskStore.Admitted> create(ServerRequest req, Incoming in) {
+    private OneTrip oneTrip(ServerRequest req, JsonNode body) {
+        String key = Incoming.clientKey(body);
+        JsonNode task = body.get("task");
+        if (key == null || task == null || !task.isObject() || !deps.intake().open()) {
+            return new OneTrip(null, null);
+        }
+        Checked<NewTask> fields = this.fields.check(task, body.get("callbackUrl"));
+        if (!(fields instanceof Checked.Ok<NewTask>(NewTask newTask))) {
+            return new OneTrip(null, fields);
+        }
+        Checked<Optional<String>> idempotency =
+                IdempotencyKey.read(req.headers().first(IdempotencyKey.HEADER), body.get("idempotencyKey"));
+        if (!(idempotency instanceof Checked.Ok<Optional<String>>(Optional<String> idempotencyKey))) {
+            return new OneTrip(null, fields);
+        }
+        Optional<Template> template = deps.templates().cached(newTask.websitePublicKey());
+        if (template.isEmpty()) {
+            return new OneTrip(null, fields);
+        }
+        boolean capacity = deps.solvers()
+                .hasCapacity(template.get().solver(), template.get().settings());
+        return new OneTrip(
+                deps.tasks()
+                        .admitByKey(
+                                ApiKeys.hash(key),
+                                newTask,
+                                template.get(),
+                                capacity,
+                                clientIp(req),
+                                idempotencyKey.orElse(null)),
+                fields);
+    }
+
+    /** The one-trip path's answer (null: not decided there) and its field check (null: not made). */
+    private record OneTrip(TaskStore.Keyed answer, Checked<NewTask> fields) {}
+
+    /**
+     * SPEC §1's checks in their order, the {@code Idempotency-Key} after the field rules (step 4); the task's id,
+     * new or, for a key used before with the same task, the earlier one. {@code fieldsRead} is the field check
+     * already made for this request, or null.
+     */
+    private Checked<TaskStore.Admitted> create(ServerRequest req, Incoming in, Checked<NewTask> fieldsRead) {
         if (!deps.intake().open()) {
             return Checked.refused(ErrorCode.ERROR_SERVICE_UNAVALIABLE);
         }
@@ -138,7 +199,8 @@ public final class PublicApi {
         if (task == null || !task.isObject()) {
             return Checked.refused(ErrorCode.ERROR_MISSING_REQUEST_DATA, "task must be a JSON object");
         }
-        Checked<NewTask> checked = fields.check(task, s.body().get("callbackUrl"));
+        Checked<NewTask> checked =
+                fieldsRead != null ? fieldsRead : fields.check(task, s.body().get("callbackUrl"));
         if (!(checked instanceof Checked.Ok<NewTask>(NewTask newTask))) {
             return checked.refusedAs();
         }
@@ -154,7 +216,7 @@ public final class PublicApi {
                 return replay.get();
             }
         }
-        Optional<Template> template = deps.templates().find(newTask.websitePublicKey());
+        Optional<Template> template = deps.templates().cached(newTask.websitePublicKey());
         if (template.isEmpty()) {
             return Checked.refused(ErrorCode.ERROR_TEMPLATE_NOT_FOUND);
         }

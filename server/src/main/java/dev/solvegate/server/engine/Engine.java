@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The task engine of one node: claims queued tasks and runs up to {@code SOLVEGATE_WORKERS} of them at once,
@@ -59,7 +60,14 @@ public final class Engine implements AutoCloseable {
     private final EndNotices notices;
     private volatile boolean draining;
 
-    private Engine(Database db, Config config, Solvers solvers, Metrics metrics, Clock clock, TaskEnds ends) {
+    private Engine(
+            Database db,
+            Config config,
+            Solvers solvers,
+            Metrics metrics,
+            Clock clock,
+            TaskEnds ends,
+            Consumer<String> onChanged) {
         this.ends = ends;
         this.workers = config.workers();
         this.drainGrace = config.drainGrace();
@@ -98,7 +106,8 @@ public final class Engine implements AutoCloseable {
                 leftHeld,
                 this::adopt,
                 this::wake);
-        this.listener = db.postgres() ? new PgListener(config, wakeup, this::endedElsewhere, ends::endedAll) : null;
+        this.listener =
+                db.postgres() ? new PgListener(config, wakeup, this::endedElsewhere, ends::endedAll, onChanged) : null;
         this.notices = db.postgres() ? new EndNotices(dbSlots) : null;
         this.dispatcher =
                 Thread.ofPlatform().name("solvegate-dispatcher").daemon().unstarted(this::dispatch);
@@ -113,7 +122,22 @@ public final class Engine implements AutoCloseable {
     /** As above, telling {@code ends} of every task end, on this node or (PostgreSQL) any other. */
     public static Engine create(
             Database db, Config config, Solvers solvers, Metrics metrics, Clock clock, TaskEnds ends) {
-        return new Engine(db, config, solvers, metrics, clock, ends);
+        return create(db, config, solvers, metrics, clock, ends, what -> {});
+    }
+
+    /**
+     * As above, also telling {@code onChanged} of every {@code store.Changes} notice from any node (PostgreSQL),
+     * on the listener's thread: it must not block.
+     */
+    public static Engine create(
+            Database db,
+            Config config,
+            Solvers solvers,
+            Metrics metrics,
+            Clock clock,
+            TaskEnds ends,
+            Consumer<String> onChanged) {
+        return new Engine(db, config, solvers, metrics, clock, ends, onChanged);
     }
 
     /**

@@ -1,12 +1,14 @@
 package dev.solvegate.server.engine;
 
 import dev.solvegate.server.config.Config;
+import dev.solvegate.server.store.Changes;
 import dev.solvegate.server.task.Tasks;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -15,8 +17,9 @@ import org.postgresql.PGNotification;
  * The node's one listener on PostgreSQL, over a dedicated connection outside the pool: {@code NOTIFY
  * solvegate_tasks} (sent by admissions and hand-backs on any node) wakes the dispatcher, and {@code NOTIFY
  * solvegate_ended} (tasks ended on any node, their ids as payload) is fanned out to this node's waiters and
- * workers. A lost connection is reopened after a second; the dispatcher and every waiter are woken then too,
- * since notifications sent meanwhile are lost.
+ * workers; {@code NOTIFY solvegate_changed} (the intake switch or a template changed, {@link Changes}) drops
+ * this node's copies of them. A lost connection is reopened after a second; the dispatcher and every waiter are
+ * woken then too, and every copy dropped, since notifications sent meanwhile are lost.
  *
  * <p>Thread-safety: start and close once; runs on its own thread.
  */
@@ -28,18 +31,22 @@ final class PgListener implements AutoCloseable {
     private final Wakeup wakeup;
     private final LongConsumer onEnded;
     private final Runnable onReconnect;
+    private final Consumer<String> onChanged;
     private final Thread thread;
     private volatile boolean closed;
 
     /**
      * @param onEnded told of each task end, with its id; called on the listener's thread, must not block
      * @param onReconnect told when notifications may have been lost
+     * @param onChanged told of each {@link Changes} notice (its payload; {@link Changes#ALL} after a reconnect);
+     *     called on the listener's thread, must not block
      */
-    PgListener(Config config, Wakeup wakeup, LongConsumer onEnded, Runnable onReconnect) {
+    PgListener(Config config, Wakeup wakeup, LongConsumer onEnded, Runnable onReconnect, Consumer<String> onChanged) {
         this.config = config;
         this.wakeup = wakeup;
         this.onEnded = onEnded;
         this.onReconnect = onReconnect;
+        this.onChanged = onChanged;
         this.thread = Thread.ofPlatform().name("solvegate-listener").daemon().unstarted(this::loop);
     }
 
@@ -53,9 +60,11 @@ final class PgListener implements AutoCloseable {
                 try (Statement s = c.createStatement()) {
                     s.execute("LISTEN " + Tasks.CHANNEL);
                     s.execute("LISTEN " + Tasks.ENDED_CHANNEL);
+                    s.execute("LISTEN " + Changes.CHANNEL);
                 }
                 wakeup.signal();
                 onReconnect.run();
+                onChanged.accept(Changes.ALL);
                 PGConnection pg = c.unwrap(PGConnection.class);
                 while (!closed) {
                     PGNotification[] notes = pg.getNotifications(500);
@@ -80,7 +89,9 @@ final class PgListener implements AutoCloseable {
     private void dispatch(PGNotification[] notes) {
         boolean work = false;
         for (PGNotification n : notes) {
-            if (Tasks.ENDED_CHANNEL.equals(n.getName())) {
+            if (Changes.CHANNEL.equals(n.getName())) {
+                onChanged.accept(n.getParameter());
+            } else if (Tasks.ENDED_CHANNEL.equals(n.getName())) {
                 for (String id : n.getParameter().split(",")) {
                     try {
                         onEnded.accept(Long.parseLong(id.strip()));

@@ -119,7 +119,10 @@ public final class Node implements AutoCloseable {
             var tasks =
                     new TaskStore(db.jdbi(), clock, config.taskTimeout(), config.resultTtl(), config.idempotencyTtl());
             var ends = new TaskEnds();
-            Engine engine = Engine.create(db, config, solvers, metrics, clock, ends);
+            Engine engine = Engine.create(db, config, solvers, metrics, clock, ends, what -> {
+                intake.changed(what);
+                templates.changed(what);
+            });
             if (withPublicApi) {
                 var replies = new Replies(config.errorStatusAlways200());
                 var api = new PublicApi(new PublicApi.Deps(

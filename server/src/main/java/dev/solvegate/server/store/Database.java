@@ -47,7 +47,11 @@ public final class Database implements AutoCloseable {
         boolean postgres = url.startsWith("jdbc:postgresql:");
         Flyway.configure()
                 .dataSource(url, user, password)
-                .locations("classpath:db/migration")
+                // PostgreSQL also gets its server-side functions (createTask's admission, task.Admission)
+                .locations(
+                        postgres
+                                ? new String[] {"classpath:db/migration", "classpath:db/postgresql"}
+                                : new String[] {"classpath:db/migration"})
                 .load()
                 .migrate();
         HikariDataSource ds = pool("solvegate", poolSize, url, user, password, postgres);

@@ -22,9 +22,21 @@ public final class Transactions {
 
     /** Runs {@code transaction} in a transaction of {@code jdbi}, retrying conflicts. */
     public static <T> T retrying(Jdbi jdbi, HandleCallback<T, RuntimeException> transaction) {
+        return retried(() -> jdbi.inTransaction(transaction));
+    }
+
+    /**
+     * Runs {@code statement}, one statement in autocommit (its own transaction, one round trip: no BEGIN or
+     * COMMIT of its own), retrying conflicts as {@link #retrying} does.
+     */
+    public static <T> T retryingStatement(Jdbi jdbi, HandleCallback<T, RuntimeException> statement) {
+        return retried(() -> jdbi.withHandle(statement));
+    }
+
+    private static <T> T retried(java.util.function.Supplier<T> run) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return jdbi.inTransaction(transaction);
+                return run.get();
             } catch (RuntimeException e) {
                 if (attempt == ATTEMPTS || !DatabaseFaults.retryableConflict(e) || DatabaseFaults.unreachable(e)) {
                     throw e;

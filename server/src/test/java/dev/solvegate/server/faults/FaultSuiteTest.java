@@ -133,10 +133,13 @@ class FaultSuiteTest {
     }
 
     /**
-     * Backends on (or just after, inside their transaction) a statement of admission: locking the package or the
-     * account, taking the slot, holding, inserting the task.
+     * Backends on (or just after, inside their transaction) a statement of admission: on PostgreSQL the one call of
+     * {@code solvegate_admit} (locking, holding and inserting inside it), and the Java transaction's statements
+     * (locking the package or the account, taking the slot, holding, inserting the task), which its error paths
+     * may still run.
      */
-    static final String ADMISSION = "query LIKE '%FROM accounts WHERE id = $1 FOR UPDATE%'"
+    static final String ADMISSION = "query LIKE '%FROM solvegate_admit(%'"
+            + " OR query LIKE '%FROM accounts WHERE id = $1 FOR UPDATE%'"
             + " OR query LIKE '%FROM packages WHERE id = $1 FOR UPDATE%' OR query LIKE 'UPDATE accounts SET held = held +%'"
             + " OR query LIKE 'INSERT INTO tasks%'";
 
@@ -149,6 +152,7 @@ class FaultSuiteTest {
     static String kind(String query) {
         String q = query == null ? "" : query.strip();
         if (q.startsWith("INSERT INTO tasks")
+                || q.contains("FROM solvegate_admit(")
                 || q.contains("FROM accounts WHERE id = $1 FOR UPDATE")
                 || q.contains("FROM packages WHERE id = $1 FOR UPDATE")
                 || q.startsWith("UPDATE accounts SET held = held +")
