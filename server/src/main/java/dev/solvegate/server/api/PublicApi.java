@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.solvegate.proxy.AddressGuard;
 import dev.solvegate.server.account.AccountStore;
 import dev.solvegate.server.account.Caller;
+import dev.solvegate.server.account.Callers;
 import dev.solvegate.server.billing.Ledger;
 import dev.solvegate.server.core.Checked;
 import dev.solvegate.server.core.ErrorCode;
@@ -20,6 +21,7 @@ import dev.solvegate.server.task.NewTask;
 import dev.solvegate.server.task.QueueStats;
 import dev.solvegate.server.task.Reports;
 import dev.solvegate.server.task.TaskEnds;
+import dev.solvegate.server.task.TaskStates;
 import dev.solvegate.server.task.TaskStore;
 import dev.solvegate.server.template.TemplateStore;
 import dev.solvegate.server.template.TemplateStore.Template;
@@ -60,7 +62,9 @@ public final class PublicApi {
             Reports reports,
             Metrics metrics,
             Function<Duration, QueueStats> queueStats,
-            long priceMicros) {}
+            long priceMicros,
+            Callers callers,
+            TaskStates states) {}
 
     /** Ends a task of an account that has not ended (the engine's cancel); false when nothing was ended. */
     @FunctionalInterface
@@ -82,8 +86,8 @@ public final class PublicApi {
         this.fields = new TaskFields(deps.guard());
         this.replies = deps.replies();
         this.taskMethods = new TaskMethods(
-                deps.tasks(),
-                deps.accounts(),
+                deps.states(),
+                deps.callers(),
                 deps.ends(),
                 deps.canceller(),
                 deps.reports(),
@@ -164,8 +168,9 @@ public final class PublicApi {
                 .admit(s.caller(), newTask, template.get(), capacity, clientIp(req), idempotencyKey.orElse(null));
     }
 
+    /** getBalance: the key from the node's {@link Callers} (at most a second old), the balance fresh. */
     private void getBalance(ServerRequest req, ServerResponse res) {
-        Incoming in = Incoming.read(req, deps.accounts());
+        Incoming in = Incoming.read(req, deps.callers()::bySecret);
         Replies to = replies.to(in.errorStatus());
         switch (balance(in)) {
             case Checked.Ok<ObjectNode>(ObjectNode body) -> to.ok(res, body);

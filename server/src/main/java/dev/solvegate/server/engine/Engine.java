@@ -54,7 +54,14 @@ public final class Engine implements AutoCloseable {
     private final EndNotices notices;
     private volatile boolean draining;
 
-    private Engine(Database db, Config config, Solvers solvers, Metrics metrics, Clock clock, TaskEnds ends) {
+    private Engine(
+            Database db,
+            Config config,
+            Solvers solvers,
+            Metrics metrics,
+            Clock clock,
+            TaskEnds ends,
+            Runnable callersChanged) {
         this.ends = ends;
         this.workers = config.workers();
         this.drainGrace = config.drainGrace();
@@ -85,7 +92,9 @@ public final class Engine implements AutoCloseable {
                 config.idempotencyTtl(),
                 running,
                 this::wake);
-        this.listener = db.postgres() ? new PgListener(config, wakeup, this::endedElsewhere, ends::endedAll) : null;
+        this.listener = db.postgres()
+                ? new PgListener(config, wakeup, this::endedElsewhere, ends::endedAll, callersChanged)
+                : null;
         this.notices = db.postgres() ? new EndNotices(dbSlots) : null;
         this.dispatcher =
                 Thread.ofPlatform().name("solvegate-dispatcher").daemon().unstarted(this::dispatch);
@@ -100,7 +109,22 @@ public final class Engine implements AutoCloseable {
     /** As above, telling {@code ends} of every task end, on this node or (PostgreSQL) any other. */
     public static Engine create(
             Database db, Config config, Solvers solvers, Metrics metrics, Clock clock, TaskEnds ends) {
-        return new Engine(db, config, solvers, metrics, clock, ends);
+        return create(db, config, solvers, metrics, clock, ends, () -> {});
+    }
+
+    /**
+     * As above; on PostgreSQL, {@code callersChanged} is told when another node (or this one) changed accounts,
+     * keys or packages, and whenever notifications may have been lost.
+     */
+    public static Engine create(
+            Database db,
+            Config config,
+            Solvers solvers,
+            Metrics metrics,
+            Clock clock,
+            TaskEnds ends,
+            Runnable callersChanged) {
+        return new Engine(db, config, solvers, metrics, clock, ends, callersChanged);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.solvegate.server.engine;
 
+import dev.solvegate.server.account.AccountStore;
 import dev.solvegate.server.config.Config;
 import dev.solvegate.server.task.Tasks;
 import java.sql.Connection;
@@ -15,8 +16,10 @@ import org.postgresql.PGNotification;
  * The node's one listener on PostgreSQL, over a dedicated connection outside the pool: {@code NOTIFY
  * solvegate_tasks} (sent by admissions and hand-backs on any node) wakes the dispatcher, and {@code NOTIFY
  * solvegate_ended} (tasks ended on any node, their ids as payload) is fanned out to this node's waiters and
- * workers. A lost connection is reopened after a second; the dispatcher and every waiter are woken then too,
- * since notifications sent meanwhile are lost.
+ * workers; {@code NOTIFY solvegate_callers} (an operator changed accounts, keys or packages on any node) drops
+ * the node's cached callers. A lost connection is reopened after a second; when it is lost and again when it is
+ * back, every waiter is woken and the node's views are dropped (pending task states, cached callers), since
+ * notifications sent meanwhile are lost; the dispatcher is woken when it is back.
  *
  * <p>Thread-safety: start and close once; runs on its own thread.
  */
@@ -28,18 +31,21 @@ final class PgListener implements AutoCloseable {
     private final Wakeup wakeup;
     private final LongConsumer onEnded;
     private final Runnable onReconnect;
+    private final Runnable onCallersChanged;
     private final Thread thread;
     private volatile boolean closed;
 
     /**
      * @param onEnded told of each task end, with its id; called on the listener's thread, must not block
      * @param onReconnect told when notifications may have been lost
+     * @param onCallersChanged told when accounts, keys or packages changed, or notifications may have been lost
      */
-    PgListener(Config config, Wakeup wakeup, LongConsumer onEnded, Runnable onReconnect) {
+    PgListener(Config config, Wakeup wakeup, LongConsumer onEnded, Runnable onReconnect, Runnable onCallersChanged) {
         this.config = config;
         this.wakeup = wakeup;
         this.onEnded = onEnded;
         this.onReconnect = onReconnect;
+        this.onCallersChanged = onCallersChanged;
         this.thread = Thread.ofPlatform().name("solvegate-listener").daemon().unstarted(this::loop);
     }
 
@@ -53,9 +59,10 @@ final class PgListener implements AutoCloseable {
                 try (Statement s = c.createStatement()) {
                     s.execute("LISTEN " + Tasks.CHANNEL);
                     s.execute("LISTEN " + Tasks.ENDED_CHANNEL);
+                    s.execute("LISTEN " + AccountStore.CHANGED_CHANNEL);
                 }
                 wakeup.signal();
-                onReconnect.run();
+                lost();
                 PGConnection pg = c.unwrap(PGConnection.class);
                 while (!closed) {
                     PGNotification[] notes = pg.getNotifications(500);
@@ -64,6 +71,7 @@ final class PgListener implements AutoCloseable {
                     }
                 }
             } catch (SQLException e) {
+                lost();
                 if (closed) {
                     return;
                 }
@@ -77,10 +85,19 @@ final class PgListener implements AutoCloseable {
         }
     }
 
+    /** Notifications may have been missed: whatever relies on them reads the database again. */
+    private void lost() {
+        onReconnect.run();
+        onCallersChanged.run();
+    }
+
     private void dispatch(PGNotification[] notes) {
         boolean work = false;
+        boolean callers = false;
         for (PGNotification n : notes) {
-            if (Tasks.ENDED_CHANNEL.equals(n.getName())) {
+            if (AccountStore.CHANGED_CHANNEL.equals(n.getName())) {
+                callers = true;
+            } else if (Tasks.ENDED_CHANNEL.equals(n.getName())) {
                 for (String id : n.getParameter().split(",")) {
                     try {
                         onEnded.accept(Long.parseLong(id.strip()));
@@ -91,6 +108,9 @@ final class PgListener implements AutoCloseable {
             } else {
                 work = true;
             }
+        }
+        if (callers) {
+            onCallersChanged.run();
         }
         if (work) {
             wakeup.signal();
