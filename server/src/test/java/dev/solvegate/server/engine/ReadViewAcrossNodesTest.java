@@ -1,7 +1,6 @@
 package dev.solvegate.server.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -74,6 +73,32 @@ class ReadViewAcrossNodesTest {
         return b.post("/getBalance", TestNode.obj().put("clientKey", key));
     }
 
+    /** The bound docs/API.md promises for a change on one node to be seen on another. */
+    static final Duration WITHIN = Duration.ofSeconds(1);
+
+    /**
+     * How long after now the first request that saw {@code seen} hold was sent, polling every 10 ms (at most 20
+     * s). The send time, not the reply's, is what counts: it bounds how stale node B's answer was, whereas how
+     * long a reply takes on a loaded machine is not the views' doing.
+     */
+    private static Duration firstSeen(java.util.function.BooleanSupplier seen) {
+        long since = System.nanoTime();
+        while (true) {
+            long sent = System.nanoTime();
+            if (seen.getAsBoolean()) {
+                return Duration.ofNanos(sent - since);
+            }
+            if (sent - since > 20_000_000_000L) {
+                throw new AssertionError("not seen in 20 s");
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
     /** Polls node B several times, so that its views hold the key and the task. */
     private static void warm(String key, long id) {
         for (int i = 0; i < 5; i++) {
@@ -90,9 +115,8 @@ class ReadViewAcrossNodesTest {
         Reply cancel =
                 a.post("/cancelTask", TestNode.obj().put("clientKey", key).put("taskId", id));
         assertThat(cancel.json().path("errorId").asInt()).as(cancel.raw()).isZero();
-        await().atMost(Duration.ofSeconds(1))
-                .pollInterval(Duration.ofMillis(10))
-                .until(() -> pollB(key, id).errorCode(), "ERROR_TASK_CANCELLED"::equals);
+        assertThat(firstSeen(() -> "ERROR_TASK_CANCELLED".equals(pollB(key, id).errorCode())))
+                .isLessThanOrEqualTo(WITHIN);
         Reply other = pollB(newKey().get("clientKey").asText(), id);
         assertThat(other.errorCode()).isEqualTo("ERROR_TASK_NOT_FOUND");
     }
@@ -121,15 +145,12 @@ class ReadViewAcrossNodesTest {
         long id = create(key);
         warm(key, id);
         a.adminOk("PATCH", "/admin/accounts/" + account, TestNode.obj().put("status", "suspended"));
-        await().atMost(Duration.ofSeconds(1))
-                .pollInterval(Duration.ofMillis(10))
-                .until(
-                        () -> pollB(key, id).errorCode() + " " + balanceB(key).errorCode(),
-                        "ERROR_ACCOUNT_SUSPENDED ERROR_ACCOUNT_SUSPENDED"::equals);
+        assertThat(firstSeen(() -> "ERROR_ACCOUNT_SUSPENDED"
+                                .equals(pollB(key, id).errorCode())
+                        && "ERROR_ACCOUNT_SUSPENDED".equals(balanceB(key).errorCode())))
+                .isLessThanOrEqualTo(WITHIN);
         a.adminOk("PATCH", "/admin/accounts/" + account, TestNode.obj().put("status", "active"));
-        await().atMost(Duration.ofSeconds(1))
-                .pollInterval(Duration.ofMillis(10))
-                .until(() -> pollB(key, id).status(), s -> s == 200);
+        assertThat(firstSeen(() -> pollB(key, id).status() == 200)).isLessThanOrEqualTo(WITHIN);
     }
 
     @Test
@@ -139,11 +160,10 @@ class ReadViewAcrossNodesTest {
         long id = create(key);
         warm(key, id);
         a.adminOk("DELETE", "/admin/keys/" + made.get("id").asLong(), null);
-        await().atMost(Duration.ofSeconds(1))
-                .pollInterval(Duration.ofMillis(10))
-                .until(
-                        () -> pollB(key, id).errorCode() + " " + balanceB(key).errorCode(),
-                        "ERROR_KEY_DOES_NOT_EXIST ERROR_KEY_DOES_NOT_EXIST"::equals);
+        assertThat(firstSeen(() -> "ERROR_KEY_DOES_NOT_EXIST"
+                                .equals(pollB(key, id).errorCode())
+                        && "ERROR_KEY_DOES_NOT_EXIST".equals(balanceB(key).errorCode())))
+                .isLessThanOrEqualTo(WITHIN);
     }
 
     @Test
@@ -157,8 +177,6 @@ class ReadViewAcrossNodesTest {
                 "PATCH",
                 "/admin/accounts/" + made.get("accountId").asLong(),
                 TestNode.obj().put("errorStatus", "200"));
-        await().atMost(Duration.ofSeconds(1))
-                .pollInterval(Duration.ofMillis(10))
-                .until(() -> pollB(key, id + 1_000_000).status(), s -> s == 200);
+        assertThat(firstSeen(() -> pollB(key, id + 1_000_000).status() == 200)).isLessThanOrEqualTo(WITHIN);
     }
 }
