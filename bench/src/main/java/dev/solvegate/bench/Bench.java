@@ -30,8 +30,12 @@ import java.util.stream.Stream;
 public final class Bench {
 
     private static final List<String> SECTIONS = List.of("http", "startup", "h2", "pg", "pg2", "inflight", "profile");
-    private static final String PG_DB = "solvegate_bench";
-    private static final String PG_CEILING_DB = "solvegate_bench_ceiling";
+    /** Named after this harness's process, so that two runs on one PostgreSQL never drop each other's databases. */
+    private static final String PG_DB =
+            "solvegate_bench_" + ProcessHandle.current().pid();
+
+    private static final String PG_CEILING_DB =
+            "solvegate_bench_ceiling_" + ProcessHandle.current().pid();
 
     private final Path root;
     private final Path work;

@@ -24,8 +24,8 @@ import org.jdbi.v3.core.Jdbi;
  * database, and keeps what it saw as pending only if no end was told meanwhile (the mark is still there), so an
  * end that commits during the read is never hidden behind it; an ended state read from the database is the
  * truth and is always kept. Each entry records the task's account, so another account's task is not found
- * without a database read. Unknown ids are not kept. At most {@link #MAX_TASKS} tasks (the least used go
- * first), so a node's memory is bounded whatever clients poll.
+ * without a database read. Unknown ids are not kept. At most about {@link #MAX_BYTES} (replies and entries;
+ * the least used go first), so a node's memory is bounded whatever clients poll and however long tokens are.
  *
  * <p>Thread-safety: safe for concurrent use.
  */
@@ -34,8 +34,10 @@ public final class TaskStates {
     /** How long a task seen not ended is answered {@code processing} from memory at most, without a told end. */
     public static final Duration PENDING_FRESH = Duration.ofSeconds(1);
 
-    /** The most tasks kept. */
-    static final int MAX_TASKS = 100_000;
+    /** The most memory the kept tasks take, roughly: their replies' bytes and a little per entry. */
+    static final long MAX_BYTES = 64L << 20;
+
+    private static final int ENTRY_BYTES = 128;
 
     private static final byte[] PROCESSING =
             "{\"errorId\":0,\"status\":\"processing\"}".getBytes(StandardCharsets.UTF_8);
@@ -74,7 +76,8 @@ public final class TaskStates {
         this.resultTtlMillis = resultTtl.toMillis();
         this.pendingNanos = pendingFresh.toNanos();
         this.states = Caffeine.newBuilder()
-                .maximumSize(MAX_TASKS)
+                .maximumWeight(MAX_BYTES)
+                .weigher((Long id, Object s) -> s instanceof Known k ? ENTRY_BYTES + k.body().length : ENTRY_BYTES)
                 .expireAfter(new Keep())
                 .executor(Runnable::run)
                 .build();
