@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -20,10 +21,11 @@ import org.jdbi.v3.core.Jdbi;
  * for at most {@link #PENDING_FRESH} from the start of the read that saw it, and dropped at once when its end is
  * told ({@link #ended}: this node's settlements, and on PostgreSQL every node's ends by {@code NOTIFY
  * solvegate_ended}, through {@link TaskEnds}); when notifications may have been lost (the listener's connection
- * dropped) every pending entry goes ({@link #endedAll}). A read marks the task as loading before it asks the
- * database, and keeps what it saw as pending only if no end was told meanwhile (the mark is still there), so an
- * end that commits during the read is never hidden behind it; an ended state read from the database is the
- * truth and is always kept. Each entry records the task's account, so another account's task is not found
+ * dropped) every pending entry goes ({@link #endedAll}). Ends are counted per stripe of task ids (an end counts
+ * before it drops the entry); a read notes its stripe's count before it asks the database and keeps what it saw
+ * as pending only if the count has not moved, checked again after the put, so an end that commits during the
+ * read is never hidden behind it (at worst a read is not kept, and the next one asks again). A hit writes
+ * nothing. An ended state read from the database is the truth and is always kept. Each entry records the task's account, so another account's task is not found
  * without a database read. Unknown ids are not kept. At most about {@link #MAX_BYTES} (replies and entries;
  * the least used go first), so a node's memory is bounded whatever clients poll and however long tokens are.
  *
@@ -57,14 +59,15 @@ public final class TaskStates {
         }
     }
 
-    /** A read in progress: kept in the map only to tell whether an end came while the database was asked. */
-    private static final class Loading {}
-
     private final Jdbi jdbi;
     private final Clock clock;
     private final long resultTtlMillis;
     private final long pendingNanos;
-    private final Cache<Long, Object> states;
+    private final Cache<Long, Known> states;
+    /** Ends told, per stripe of task ids: a read keeps a pending state only if its stripe saw none meanwhile. */
+    private final AtomicLongArray ends = new AtomicLongArray(STRIPES);
+
+    private static final int STRIPES = 256;
 
     public TaskStates(Jdbi jdbi, Clock clock, Duration resultTtl) {
         this(jdbi, clock, resultTtl, PENDING_FRESH);
@@ -77,7 +80,7 @@ public final class TaskStates {
         this.pendingNanos = pendingFresh.toNanos();
         this.states = Caffeine.newBuilder()
                 .maximumWeight(MAX_BYTES)
-                .weigher((Long id, Object s) -> s instanceof Known k ? ENTRY_BYTES + k.body().length : ENTRY_BYTES)
+                .weigher((Long id, Known k) -> ENTRY_BYTES + k.body().length)
                 .expireAfter(new Keep())
                 .executor(Runnable::run)
                 .build();
@@ -88,7 +91,8 @@ public final class TaskStates {
      * Empty when unknown, another account's, or past its retention.
      */
     public Optional<Known> find(long accountId, long id) {
-        if (states.getIfPresent(id) instanceof Known k) {
+        Known k = states.getIfPresent(id);
+        if (k != null) {
             if (k.ended() && clock.millis() >= k.goneAt()) {
                 states.asMap().remove(id, k);
                 return Optional.empty(); // reaped, or about to be: the database would not show it either
@@ -97,34 +101,31 @@ public final class TaskStates {
                 return k.accountId() == accountId ? Optional.of(k) : Optional.empty();
             }
         }
-        return read(id).filter(k -> k.accountId() == accountId);
+        return read(id).filter(r -> r.accountId() == accountId);
     }
 
     private Optional<Known> read(long id) {
-        Loading mark = new Loading();
-        states.put(id, mark);
+        int stripe = stripe(id);
+        long seen = ends.get(stripe);
         long readAt = System.nanoTime();
-        Optional<Tasks.Owned> row;
-        try {
-            row = jdbi.withHandle(h -> Tasks.result(h, id));
-        } catch (RuntimeException e) {
-            states.asMap().remove(id, mark);
-            throw e;
-        }
+        Optional<Tasks.Owned> row = jdbi.withHandle(h -> Tasks.result(h, id));
         if (row.isEmpty()) {
-            states.asMap().remove(id, mark);
             return Optional.empty();
         }
         TaskView t = row.get().view();
         long accountId = row.get().accountId();
         if (t.endedAt() == null) {
             Known k = new Known(accountId, "processing", PROCESSING, null, 0, readAt);
-            states.asMap().replace(id, mark, k); // not when an end was told meanwhile: the next read asks again
+            if (ends.get(stripe) == seen) {
+                states.put(id, k);
+                if (ends.get(stripe) != seen) {
+                    states.asMap().remove(id, k); // an end was told meanwhile: the next read asks again
+                }
+            }
             return Optional.of(k);
         }
         long goneAt = t.endedAt() + resultTtlMillis;
         if (clock.millis() >= goneAt) {
-            states.asMap().remove(id, mark);
             return Optional.empty();
         }
         Known k = t.status().equals("ready")
@@ -140,14 +141,22 @@ public final class TaskStates {
         return Optional.of(k);
     }
 
+    private static int stripe(long id) {
+        return (int) (id ^ (id >>> 17)) & (STRIPES - 1);
+    }
+
     /** Task {@code id} ended (here, or on another node): a pending or loading entry of it goes. */
     public void ended(long id) {
-        states.asMap().computeIfPresent(id, (key, s) -> s instanceof Known k && k.ended() ? k : null);
+        ends.incrementAndGet(stripe(id)); // first: a read that put its entry before this sees it next and drops it
+        states.asMap().computeIfPresent(id, (key, k) -> k.ended() ? k : null);
     }
 
     /** Ends may have been missed (the listener lost its connection): every task not known ended goes. */
     public void endedAll() {
-        states.asMap().values().removeIf(s -> !(s instanceof Known k && k.ended()));
+        for (int i = 0; i < STRIPES; i++) {
+            ends.incrementAndGet(i);
+        }
+        states.asMap().values().removeIf(k -> !k.ended());
     }
 
     /** Tasks kept now (tests). */
@@ -161,26 +170,21 @@ public final class TaskStates {
     }
 
     /** How long an entry stays in memory: the checks in {@link #find} decide what it answers. */
-    private final class Keep implements Expiry<Long, Object> {
+    private final class Keep implements Expiry<Long, Known> {
         @Override
-        public long expireAfterCreate(Long id, Object state, long now) {
-            if (state instanceof Known k) {
-                return k.ended()
-                        ? Math.max(
-                                0,
-                                Duration.ofMillis(k.goneAt() - clock.millis()).toNanos())
-                        : pendingNanos;
-            }
-            return Duration.ofSeconds(30).toNanos(); // a read in progress
+        public long expireAfterCreate(Long id, Known k, long now) {
+            return k.ended()
+                    ? Math.max(0, Duration.ofMillis(k.goneAt() - clock.millis()).toNanos())
+                    : pendingNanos;
         }
 
         @Override
-        public long expireAfterUpdate(Long id, Object state, long now, long currentDuration) {
-            return expireAfterCreate(id, state, now);
+        public long expireAfterUpdate(Long id, Known k, long now, long currentDuration) {
+            return expireAfterCreate(id, k, now);
         }
 
         @Override
-        public long expireAfterRead(Long id, Object state, long now, long currentDuration) {
+        public long expireAfterRead(Long id, Known k, long now, long currentDuration) {
             return currentDuration;
         }
     }
