@@ -23,20 +23,24 @@ import java.util.stream.Stream;
  * run, and writes the table to {@code bench/target/results.md}. See {@code docs/BENCH.md}.
  *
  * <p>Options: {@code --quick} (a smoke run of about two minutes), {@code --only=SECTION,…} (of http, startup,
- * h2, pg, pg2, inflight), {@code --profile} (JFR of getTaskResult and createTask on an H2 node),
- * {@code --service[=KEY=VALUE,…]} (the service simulation alone, {@link Service}).
+ * h2, pg, pg2, inflight), {@code --profile} (JFR of getTaskResult and createTask on an H2 node), {@code --reads}
+ * (in h2, pg and pg2 only getTaskResult, each beside the bare endpoint: no storage ceilings, end-to-end or
+ * createTask runs), {@code --service[=KEY=VALUE,…]} (the service simulation alone, {@link Service}).
  */
 public final class Bench {
 
     private static final List<String> SECTIONS =
             List.of("http", "startup", "h2", "pg", "pg2", "inflight", "profile", "pgcreate");
     /**
-     * The databases a run creates and drops; {@code -Dbench.pgSuffix=_x} names them apart, for runs of several
-     * checkouts on one PostgreSQL at once (each would otherwise drop the other's).
+     * The databases a run creates and drops, named after this harness's process so that two runs on one
+     * PostgreSQL never drop each other's ({@code -Dbench.pgSuffix=_x} names them otherwise).
      */
-    private static final String PG_DB = "solvegate_bench" + System.getProperty("bench.pgSuffix", "");
+    private static final String PG_SUFFIX =
+            System.getProperty("bench.pgSuffix", "_" + ProcessHandle.current().pid());
 
-    private static final String PG_CEILING_DB = "solvegate_bench_ceiling" + System.getProperty("bench.pgSuffix", "");
+    private static final String PG_DB = "solvegate_bench" + PG_SUFFIX;
+
+    private static final String PG_CEILING_DB = "solvegate_bench_ceiling" + PG_SUFFIX;
 
     private final Path root;
     private final Path work;
@@ -54,8 +58,12 @@ public final class Bench {
     private final Wrk wrk;
     private final Report report = new Report();
     private final Map<String, Load> ceilings = new HashMap<>();
+    private final boolean readsOnly;
+    private Proc bare;
+    private String bareUrl;
 
-    private Bench(Path root, boolean quick) throws IOException {
+    private Bench(Path root, boolean quick, boolean readsOnly) throws IOException {
+        this.readsOnly = readsOnly;
         this.root = root;
         this.work = root.resolve("bench/target/run");
         this.jar = Path.of(System.getProperty(
@@ -73,6 +81,7 @@ public final class Bench {
         boolean quick = false;
         boolean profile = false;
         Service.Settings service = null;
+        boolean reads = false;
         Set<String> only = new HashSet<>(SECTIONS);
         only.remove("profile");
         only.remove("pgcreate");
@@ -84,6 +93,8 @@ public final class Bench {
             } else if (a.equals("--service") || a.startsWith("--service=")) {
                 service =
                         Service.Settings.parse(a.substring("--service".length()).replaceFirst("^=", ""));
+            } else if (a.equals("--reads")) {
+                reads = true;
             } else if (a.startsWith("--only=")) {
                 only = new HashSet<>(Arrays.asList(a.substring(7).split(",")));
                 if (!SECTIONS.containsAll(only)) {
@@ -91,14 +102,14 @@ public final class Bench {
                 }
             } else {
                 System.err.println("usage: bench/run [--quick] [--only=" + String.join(",", SECTIONS)
-                        + "] [--profile] [--service[=tasks=N,rate=R,delays=MIN-MAX,buckets=B,accounts=A,"
+                        + "] [--profile] [--reads] [--service[=tasks=N,rate=R,delays=MIN-MAX,buckets=B,accounts=A,"
                         + "seconds=S,nodes=1+2,modes=poll+long,connections=C,wait=W,heap=H]]");
                 System.exit(2);
             }
         }
         Path root =
                 Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
-        Bench b = new Bench(root, quick);
+        Bench b = new Bench(root, quick, reads);
         long t0 = System.nanoTime();
         b.report.machine(quick, b.warmup, b.seconds, b.connections);
         if (service != null) {
@@ -129,6 +140,9 @@ public final class Bench {
         if (profile || only.contains("profile")) {
             b.profile();
         }
+        if (b.bare != null) {
+            b.bare.close();
+        }
         b.report.finish(Duration.ofNanos(System.nanoTime() - t0));
         Path out = root.resolve("bench/target/results.md");
         Files.writeString(out, b.report.markdown(), StandardCharsets.UTF_8);
@@ -145,21 +159,31 @@ public final class Bench {
 
     private void httpCeiling() throws Exception {
         log("HTTP ceiling: bare Helidon endpoint");
-        int port = Proc.freePort();
-        String cp = System.getProperty("java.class.path");
-        try (Proc bare = Proc.start(
-                "bare",
-                List.of(Proc.java(), "-cp", cp, BareServer.class.getName(), Integer.toString(port)),
-                Map.of(),
-                work.resolve("bare.log"))) {
-            bare.awaitHttp200("http://127.0.0.1:" + port + "/readyz", Duration.ofSeconds(30), 20);
-            String base = "http://127.0.0.1:" + port;
-            List<String> bodies = List.of("{\"clientKey\":\"0123456789abcdef0123456789abcdef\",\"taskId\":1}");
-            wrk.run(List.of(base), "/getTaskResult", bodies, connections, warmup);
-            Load l = wrk.run(List.of(base), "/getTaskResult", bodies, connections, seconds);
-            ceilings.put("http", l);
-            report.row("HTTP ceiling: bare Helidon endpoint", "-", 1, l, null, null);
+        Load l = bareLoad(warmup);
+        ceilings.put("http", l);
+        report.row("HTTP ceiling: bare Helidon endpoint", "-", 1, l, null, null);
+    }
+
+    /**
+     * The bare endpoint under the getTaskResult load, measured now: the process is started once and kept for the
+     * run, so that each getTaskResult figure is compared with a ceiling taken minutes, not sections, apart.
+     */
+    private Load bareLoad(int warm) throws Exception {
+        if (bare == null) {
+            int port = Proc.freePort();
+            String cp = System.getProperty("java.class.path");
+            bare = Proc.start(
+                    "bare",
+                    List.of(Proc.java(), "-cp", cp, BareServer.class.getName(), Integer.toString(port)),
+                    Map.of(),
+                    work.resolve("bare.log"));
+            bareUrl = "http://127.0.0.1:" + port;
+            bare.awaitHttp200(bareUrl + "/readyz", Duration.ofSeconds(30), 20);
+            warm = Math.max(warm, 2 * warmup); // the bare server's JIT warm-up too
         }
+        List<String> bodies = List.of("{\"clientKey\":\"0123456789abcdef0123456789abcdef\",\"taskId\":1}");
+        wrk.run(List.of(bareUrl), "/getTaskResult", bodies, connections, warm);
+        return wrk.run(List.of(bareUrl), "/getTaskResult", bodies, connections, seconds);
     }
 
     private void startup() throws Exception {
@@ -194,6 +218,14 @@ public final class Bench {
     }
 
     private void h2() throws Exception {
+        if (readsOnly) {
+            log("H2 node (getTaskResult only)");
+            try (ServerNode n = ServerNode.start("h2-node", jar, work.resolve("h2-node"), List.of(), Map.of())) {
+                measureNodes("H2", List.of(n));
+                n.proc.kill();
+            }
+            return;
+        }
         log("H2 storage ceiling (the server's admission in a loop, " + Storage.CONNECTIONS + " connections)");
         Load cb = Storage.h2(work.resolve("ceiling-h2-balance"), false, Storage.CONNECTIONS, warmup, seconds);
         Load cp = Storage.h2(work.resolve("ceiling-h2-package"), true, Storage.CONNECTIONS, warmup, seconds);
@@ -214,7 +246,7 @@ public final class Bench {
      */
     private void pg(int nodes, boolean createOnly) throws Exception {
         int clients = createOnly ? PGCREATE_CONNECTIONS : Storage.CONNECTIONS;
-        if (nodes == 1) {
+        if (nodes == 1 && !readsOnly) {
             log("PostgreSQL storage ceiling (pgbench, " + clients + " clients)");
             Load cb = Storage.pgbench(PG_CEILING_DB, work.resolve("ceiling-pg"), false, 1, clients, warmup, seconds);
             Load cp = Storage.pgbench(PG_CEILING_DB, work.resolve("ceiling-pg"), true, 1, clients, warmup, seconds);
@@ -272,11 +304,19 @@ public final class Bench {
 
     /** The node measurements, in an order that keeps the end-to-end run on an idle node. */
     private void measureNodes(String db, List<ServerNode> nodes) throws Exception {
-        ServerNode first = nodes.get(0);
-        Fixture f = Fixture.setUp(first);
-        List<String> urls = nodes.stream().map(n -> n.url("")).toList();
-        int n = nodes.size();
+        Fixture f = Fixture.setUp(nodes.get(0));
+        if (!readsOnly) {
+            endToEnd(db, nodes, f);
+        }
+        getTaskResult(db, nodes, f);
+        if (!readsOnly) {
+            createTask(db, nodes, f);
+        }
+    }
 
+    private void endToEnd(String db, List<ServerNode> nodes, Fixture f) throws Exception {
+        int n = nodes.size();
+        ServerNode first = nodes.get(0);
         log(db + " x" + n + ": createTask -> ready (callbacks)");
         try (EndToEnd e2e = new EndToEnd()) {
             Load l = e2e.run(nodes, f.balanceKey(), quick ? 50 : 200, quick ? 100 : 1000);
@@ -289,7 +329,16 @@ public final class Bench {
                     e2e.serverSide().acceptToClaimMs(),
                     e2e.serverSide().acceptToEndMs()));
         }
+    }
 
+    /**
+     * getTaskResult on 100 processing and 100 ready tasks, each right after the bare endpoint under the same
+     * load, so that the ratio compares two figures taken a few seconds apart on the shared machine.
+     */
+    private void getTaskResult(String db, List<ServerNode> nodes, Fixture f) throws Exception {
+        ServerNode first = nodes.get(0);
+        List<String> urls = nodes.stream().map(x -> x.url("")).toList();
+        int n = nodes.size();
         List<String> processing = new ArrayList<>();
         List<String> ready = new ArrayList<>();
         List<Long> readyIds = new ArrayList<>();
@@ -306,25 +355,31 @@ public final class Bench {
         }
         awaitReady(first, f.balanceKey(), readyIds);
 
-        log(db + " x" + n + ": getTaskResult");
-        Load http = ceilings.get("http");
+        log(db + " x" + n + ": getTaskResult, each beside the bare endpoint");
+        String target = n == 1 ? "gtr" : "gtr2";
         wrk.run(urls, "/getTaskResult", processing, connections, 2 * warmup); // also the node's JIT warm-up
+        Load bareP = bareLoad(warmup);
+        report.row("HTTP ceiling: bare Helidon endpoint, just before", "-", 1, bareP, null, null);
         report.row(
                 "getTaskResult, task processing",
                 db,
                 n,
                 wrk.run(urls, "/getTaskResult", processing, connections, seconds),
-                http,
-                "gtr");
+                bareP,
+                target);
         wrk.run(urls, "/getTaskResult", ready, connections, warmup);
+        Load bareR = bareLoad(warmup);
+        report.row("HTTP ceiling: bare Helidon endpoint, just before", "-", 1, bareR, null, null);
         report.row(
                 "getTaskResult, task ready",
                 db,
                 n,
                 wrk.run(urls, "/getTaskResult", ready, connections, seconds),
-                http,
-                "gtr");
+                bareR,
+                target);
+    }
 
+    private void createTask(String db, List<ServerNode> nodes, Fixture f) throws Exception {
         measureCreate(db, nodes, f, connections);
     }
 

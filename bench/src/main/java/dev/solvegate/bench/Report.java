@@ -51,7 +51,8 @@ final class Report {
         if (ceiling != null) {
             double ratio = l.perSecond() / ceiling.perSecond();
             vs = String.format(Locale.ROOT, "%.0f%% of %,.0f/s", 100 * ratio, ceiling.perSecond());
-            double want = "gtr".equals(target) ? 0.60 : 0.50;
+            // getTaskResult: 80% of the bare endpoint on one node, 70% for the sum of two (issue #15)
+            double want = "gtr".equals(target) ? 0.80 : "gtr2".equals(target) ? 0.70 : 0.50;
             goal = String.format(Locale.ROOT, "≥ %.0f%%", 100 * want);
             met = ratio >= want ? "yes" : "no";
         } else if ("e2e".equals(target)) {

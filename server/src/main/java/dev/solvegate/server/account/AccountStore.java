@@ -4,17 +4,24 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.solvegate.server.core.ErrorStatus;
 import dev.solvegate.server.core.Json;
 import dev.solvegate.server.limit.Limits;
+import dev.solvegate.server.store.Changes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
  * Accounts, packages and keys. Money moves only through {@code billing.Ledger}; thread slots and quotas only
  * through {@code limit.Slots}.
+ *
+ * <p>Every change of what a {@link Caller} shows (an account's patch, a package's patch, a key's revocation)
+ * is told to the {@link #onChange} listeners of this node once it committed, and on PostgreSQL to every node by
+ * {@code store.Changes} ({@code NOTIFY solvegate_changed, 'callers'}), sent in the change's own transaction (so delivered after its
+ * commit), which drops their cached callers ({@link Callers}).
  *
  * <p>Thread-safety: safe for concurrent use; all state is in the database.
  */
@@ -107,10 +114,34 @@ public final class AccountStore {
 
     private final Jdbi jdbi;
     private final Clock clock;
+    private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
 
     public AccountStore(Jdbi jdbi, Clock clock) {
         this.jdbi = jdbi;
         this.clock = clock;
+    }
+
+    /** Tells {@code listener} of every change this node commits to accounts, keys or packages. */
+    public void onChange(Runnable listener) {
+        changeListeners.add(listener);
+    }
+
+    /**
+     * Runs {@code change} (one statement's row count) in a transaction that also notifies every node on
+     * PostgreSQL when it changed a row, then tells this node's listeners; true when a row changed.
+     */
+    private boolean changing(org.jdbi.v3.core.HandleCallback<Integer, RuntimeException> change) {
+        boolean changed = jdbi.inTransaction(h -> {
+            int n = change.withHandle(h);
+            if (n > 0) {
+                Changes.announce(h, Changes.CALLERS);
+            }
+            return n > 0;
+        });
+        if (changed) {
+            changeListeners.forEach(Runnable::run);
+        }
+        return changed;
     }
 
     /** The live key with this secret, or empty when unknown or revoked. */
@@ -242,24 +273,23 @@ public final class AccountStore {
 
     /** Changes the fields of {@code p} in one statement; false when there is no such account. */
     public boolean updateAccount(long id, AccountPatch p) {
-        return jdbi.withHandle(h -> h.createUpdate("""
+        return changing(h -> h.createUpdate("""
                 UPDATE accounts SET status = COALESCE(:status, status),
                   max_threads = COALESCE(:threads, max_threads), price = COALESCE(:price, price),
                   error_status = CASE WHEN :setErrorStatus THEN :errorStatus ELSE error_status END,
                   refund_incorrect = COALESCE(:refundIncorrect, refund_incorrect)
                 WHERE id = :id
                 """)
-                        .bind("id", id)
-                        .bind("status", p.status())
-                        .bind("threads", p.maxThreads())
-                        .bind("price", p.price())
-                        .bind("setErrorStatus", p.setErrorStatus())
-                        .bind(
-                                "errorStatus",
-                                p.errorStatus() == null ? null : p.errorStatus().wire())
-                        .bind("refundIncorrect", p.refundIncorrect())
-                        .execute()
-                == 1);
+                .bind("id", id)
+                .bind("status", p.status())
+                .bind("threads", p.maxThreads())
+                .bind("price", p.price())
+                .bind("setErrorStatus", p.setErrorStatus())
+                .bind(
+                        "errorStatus",
+                        p.errorStatus() == null ? null : p.errorStatus().wire())
+                .bind("refundIncorrect", p.refundIncorrect())
+                .execute());
     }
 
     /** A new package of an existing account (checked by the caller). */
@@ -323,20 +353,19 @@ public final class AccountStore {
 
     /** Changes the given fields; false when there is no such package. */
     public boolean updatePackage(long id, PackagePatch p) {
-        return jdbi.withHandle(h -> h.createUpdate("""
+        return changing(h -> h.createUpdate("""
                 UPDATE packages SET paused = COALESCE(:paused, paused), expires_at = COALESCE(:expires, expires_at),
                   threads = COALESCE(:threads, threads), hourly_quota = COALESCE(:hourly, hourly_quota),
                   daily_quota = COALESCE(:daily, daily_quota)
                 WHERE id = :id
                 """)
-                        .bind("id", id)
-                        .bind("paused", p.paused())
-                        .bind("expires", p.expiresAt())
-                        .bind("threads", p.threads())
-                        .bind("hourly", p.hourlyQuota())
-                        .bind("daily", p.dailyQuota())
-                        .execute()
-                == 1);
+                .bind("id", id)
+                .bind("paused", p.paused())
+                .bind("expires", p.expiresAt())
+                .bind("threads", p.threads())
+                .bind("hourly", p.hourlyQuota())
+                .bind("daily", p.dailyQuota())
+                .execute());
     }
 
     /**
@@ -378,9 +407,8 @@ public final class AccountStore {
 
     /** Revokes a key; false when there is no such key. */
     public boolean revokeKey(long id) {
-        return jdbi.withHandle(h -> h.createUpdate("UPDATE api_keys SET revoked = TRUE WHERE id = :id")
-                        .bind("id", id)
-                        .execute()
-                == 1);
+        return changing(h -> h.createUpdate("UPDATE api_keys SET revoked = TRUE WHERE id = :id")
+                .bind("id", id)
+                .execute());
     }
 }

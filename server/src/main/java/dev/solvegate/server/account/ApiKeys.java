@@ -14,6 +14,9 @@ import java.util.HexFormat;
 public final class ApiKeys {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final HexFormat HEX = HexFormat.of();
+    /** Cloned per hash: cheaper than looking the algorithm up among the providers each time. */
+    private static final MessageDigest SHA_256 = sha256();
 
     private ApiKeys() {}
 
@@ -33,9 +36,18 @@ public final class ApiKeys {
 
     /** The stored form of a secret. */
     public static String hash(String secret) {
+        MessageDigest sha;
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(sha.digest(secret.getBytes(StandardCharsets.UTF_8)));
+            sha = (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            sha = sha256();
+        }
+        return HEX.formatHex(sha.digest(secret.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

@@ -9,6 +9,7 @@ import dev.solvegate.server.core.ErrorStatus;
 import dev.solvegate.server.http.Bodies;
 import io.helidon.webserver.http.ServerRequest;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * A public API request as read: its body (or why it has none that counts) and the live key that sent it, if
@@ -25,15 +26,24 @@ record Incoming(Checked<JsonNode> body, Optional<Caller> caller) {
 
     /** Reads the body and looks up its key. */
     static Incoming read(ServerRequest req, AccountStore accounts) {
-        return of(object(req), accounts);
+        return read(req, accounts::caller);
+    }
+
+    /** Reads the body and looks up its key with {@code callers} (the secret to its live key). */
+    static Incoming read(ServerRequest req, Function<String, Optional<Caller>> callers) {
+        return of(object(req), callers);
     }
 
     /** A body already read ({@link #object}) and the live key that sent it. */
     static Incoming of(Checked<JsonNode> body, AccountStore accounts) {
+        return of(body, accounts::caller);
+    }
+
+    private static Incoming of(Checked<JsonNode> body, Function<String, Optional<Caller>> callers) {
         Optional<Caller> caller = Optional.empty();
         if (body instanceof Checked.Ok<JsonNode>(JsonNode json)) {
             String key = clientKey(json);
-            caller = key == null ? Optional.empty() : accounts.caller(key);
+            caller = key == null ? Optional.empty() : callers.apply(key);
         }
         return new Incoming(body, caller);
     }

@@ -6,6 +6,7 @@ import dev.solvegate.proxy.AddressGuard;
 import dev.solvegate.server.account.AccountStore;
 import dev.solvegate.server.account.ApiKeys;
 import dev.solvegate.server.account.Caller;
+import dev.solvegate.server.account.Callers;
 import dev.solvegate.server.billing.Ledger;
 import dev.solvegate.server.core.Checked;
 import dev.solvegate.server.core.ErrorCode;
@@ -21,6 +22,7 @@ import dev.solvegate.server.task.NewTask;
 import dev.solvegate.server.task.QueueStats;
 import dev.solvegate.server.task.Reports;
 import dev.solvegate.server.task.TaskEnds;
+import dev.solvegate.server.task.TaskStates;
 import dev.solvegate.server.task.TaskStore;
 import dev.solvegate.server.template.TemplateStore;
 import dev.solvegate.server.template.TemplateStore.Template;
@@ -61,7 +63,9 @@ public final class PublicApi {
             Reports reports,
             Metrics metrics,
             Function<Duration, QueueStats> queueStats,
-            long priceMicros) {}
+            long priceMicros,
+            Callers callers,
+            TaskStates states) {}
 
     /** Ends a task of an account that has not ended (the engine's cancel); false when nothing was ended. */
     @FunctionalInterface
@@ -83,8 +87,8 @@ public final class PublicApi {
         this.fields = new TaskFields(deps.guard());
         this.replies = deps.replies();
         this.taskMethods = new TaskMethods(
-                deps.tasks(),
-                deps.accounts(),
+                deps.states(),
+                deps.callers(),
                 deps.ends(),
                 deps.canceller(),
                 deps.reports(),
@@ -226,8 +230,9 @@ public final class PublicApi {
                 .admit(s.caller(), newTask, template.get(), capacity, clientIp(req), idempotencyKey.orElse(null));
     }
 
+    /** getBalance: the key from the node's {@link Callers} (at most a second old), the balance fresh. */
     private void getBalance(ServerRequest req, ServerResponse res) {
-        Incoming in = Incoming.read(req, deps.accounts());
+        Incoming in = Incoming.read(req, deps.callers()::bySecret);
         Replies to = replies.to(in.errorStatus());
         switch (balance(in)) {
             case Checked.Ok<ObjectNode>(ObjectNode body) -> to.ok(res, body);

@@ -59,6 +59,17 @@ public final class Replies {
         Http.json(res, 200, body);
     }
 
+    /** A success body kept as bytes, {@code errorId} included. */
+    void okBytes(ServerResponse res, byte[] body) {
+        Http.json(res, 200, body);
+    }
+
+    /** {@link #failedTask} with the body kept as bytes. */
+    void failedTaskBytes(ServerResponse res, Refusal refusal, byte[] body) {
+        RequestMetrics.answered(refusal.code().name());
+        Http.json(res, mode.status(refusal.code()), body);
+    }
+
     void refuse(ServerResponse res, ErrorCode code) {
         refuse(res, Refusal.of(code));
     }

@@ -1,20 +1,18 @@
 package dev.solvegate.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.solvegate.server.account.AccountStore;
 import dev.solvegate.server.account.ApiKeys;
 import dev.solvegate.server.account.Caller;
+import dev.solvegate.server.account.Callers;
 import dev.solvegate.server.core.Checked;
 import dev.solvegate.server.core.ErrorCode;
 import dev.solvegate.server.core.Json;
 import dev.solvegate.server.core.Refusal;
 import dev.solvegate.server.metrics.Metrics;
 import dev.solvegate.server.task.Reports;
-import dev.solvegate.server.task.ResultBody;
 import dev.solvegate.server.task.TaskEnds;
-import dev.solvegate.server.task.TaskStore;
-import dev.solvegate.server.task.TaskView;
-import dev.solvegate.server.task.Tasks;
+import dev.solvegate.server.task.TaskStates;
+import dev.solvegate.server.task.TaskStates.Known;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
@@ -25,14 +23,15 @@ import java.util.Optional;
 
 /**
  * The methods about one existing task: getTaskResult (with its long-poll), cancelTask, reportIncorrect and
- * reportCorrect. Each finds the caller's
- * task the same way ({@link #lookup}: key, account, task in one query in the usual case) and answers in the
- * caller's error-status mode.
+ * reportCorrect. Each finds the caller's task the same way ({@link #lookup}: the key from the node's {@link
+ * Callers}, the task from its {@link TaskStates}, the database only for what this node does not know) and
+ * answers in the caller's error-status mode.
  *
  * <p>Long-poll: a request with {@code waitSeconds} registers with {@link TaskEnds} and reads the task again;
  * while it is still processing it parks (a virtual thread, no database connection) until the task's end is
  * signalled by this node's settlement or another node's {@code NOTIFY}, or the time is up, and then reads it
- * once more. No request polls the database while it waits.
+ * once more (the signal has already dropped the task's pending state, so that read asks the database). No
+ * request polls the database while it waits.
  *
  * <p>Thread-safety: stateless apart from its collaborators, which are safe for concurrent use.
  */
@@ -42,8 +41,8 @@ final class TaskMethods {
     private static final long MAX_TASK_ID = (1L << 53) - 1;
     private static final HeaderName X_CLIENT_KEY = HeaderNames.create("X-Client-Key");
 
-    private final TaskStore tasks;
-    private final AccountStore accounts;
+    private final TaskStates states;
+    private final Callers callers;
     private final TaskEnds ends;
     private final PublicApi.Canceller canceller;
     private final Reports reports;
@@ -51,15 +50,15 @@ final class TaskMethods {
     private final Replies replies;
 
     TaskMethods(
-            TaskStore tasks,
-            AccountStore accounts,
+            TaskStates states,
+            Callers callers,
             TaskEnds ends,
             PublicApi.Canceller canceller,
             Reports reports,
             Metrics metrics,
             Replies replies) {
-        this.tasks = tasks;
-        this.accounts = accounts;
+        this.states = states;
+        this.callers = callers;
         this.ends = ends;
         this.canceller = canceller;
         this.reports = reports;
@@ -79,8 +78,11 @@ final class TaskMethods {
         r.post("/reportCorrect/", (req, res) -> report(req, res, Reports.Verdict.CORRECT));
     }
 
-    /** What a request about one task found: the replies in the caller's mode, and the task or a refusal. */
-    record Lookup(Replies to, long accountId, String keyHash, Checked<TaskView> task) {}
+    /**
+     * What a request about one task found: the replies in the caller's mode, the caller's account and key hash,
+     * and the task or a refusal.
+     */
+    record Lookup(Replies to, long accountId, String keyHash, Checked<Known> task) {}
 
     private void getTaskResult(ServerRequest req, ServerResponse res) {
         switch (Incoming.object(req)) {
@@ -98,16 +100,15 @@ final class TaskMethods {
     }
 
     private void taskResult(ServerResponse res, String key, JsonNode idNode, JsonNode waitNode) {
-        Checked<Integer> wait = waitSeconds(waitNode);
+        Checked<Integer> wait = waitNode == null ? NO_WAIT : waitSeconds(waitNode);
         Lookup found = lookup(key, idNode, wait);
-        if (!(found.task() instanceof Checked.Ok<TaskView>(TaskView task))) {
-            found.to().refuse(res, ((Checked.Refused<TaskView>) found.task()).refusal());
+        if (!(found.task() instanceof Checked.Ok<Known>(Known task))) {
+            found.to().refuse(res, ((Checked.Refused<Known>) found.task()).refusal());
             return;
         }
         int seconds = ((Checked.Ok<Integer>) wait).value();
-        Optional<TaskView> answer = processing(task) && seconds > 0
-                ? awaitEnd(found.keyHash(), task.id(), Duration.ofSeconds(seconds))
-                : Optional.of(task);
+        Optional<Known> answer =
+                !task.ended() && seconds > 0 ? awaitEnd(found, Duration.ofSeconds(seconds), idNode) : Optional.of(task);
         if (answer.isEmpty()) {
             found.to().refuse(res, ErrorCode.ERROR_TASK_NOT_FOUND);
             return;
@@ -115,38 +116,41 @@ final class TaskMethods {
         taskReply(found.to(), res, answer.get());
     }
 
+    private static final Checked<Integer> NO_WAIT = Checked.ok(0);
+
     /** Waits up to {@code max} for the task to end; the task as read last (empty if it is gone meanwhile). */
-    private Optional<TaskView> awaitEnd(String keyHash, long id, Duration max) {
+    private Optional<Known> awaitEnd(Lookup found, Duration max, JsonNode idNode) {
+        long id = taskId(idNode);
         long end = System.nanoTime() + max.toNanos();
         try (TaskEnds.Waiter waiter = ends.watch(id)) {
-            Optional<TaskView> t = reread(keyHash, id);
-            while (t.isPresent() && processing(t.get())) {
+            Optional<Known> t = reread(found, id);
+            while (t.isPresent() && !t.get().ended()) {
                 long left = end - System.nanoTime();
                 if (left <= 0 || !waiter.await(Duration.ofNanos(left))) {
-                    return reread(keyHash, id);
+                    return reread(found, id);
                 }
-                t = reread(keyHash, id);
+                t = reread(found, id);
             }
             return t;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return reread(keyHash, id);
+            return reread(found, id);
         }
     }
 
-    private Optional<TaskView> reread(String keyHash, long id) {
-        return tasks.resultForKey(keyHash, id).flatMap(Tasks.KeyedResult::task);
+    /**
+     * The task again, through the node's view (which an end told here has already updated); empty when the key
+     * was revoked meanwhile.
+     */
+    private Optional<Known> reread(Lookup found, long id) {
+        return callers.byHash(found.keyHash()).isEmpty() ? Optional.empty() : states.find(found.accountId(), id);
     }
 
-    private static boolean processing(TaskView t) {
-        return !t.status().equals("ready") && !t.status().equals("failed");
-    }
-
-    private static void taskReply(Replies to, ServerResponse res, TaskView t) {
-        switch (t.status()) {
-            case "ready" -> to.okBody(res, ResultBody.ready(t));
-            case "failed" -> to.failedTask(res, ResultBody.failure(t), ResultBody.failed(t));
-            default -> to.ok(res, Json.MAPPER.createObjectNode().put("status", "processing"));
+    private static void taskReply(Replies to, ServerResponse res, Known t) {
+        if (t.failure() != null) {
+            to.failedTaskBytes(res, t.failure(), t.body());
+        } else {
+            to.okBytes(res, t.body());
         }
     }
 
@@ -156,12 +160,14 @@ final class TaskMethods {
             replies.refuse(res, ((Checked.Refused<JsonNode>) body).refusal());
             return;
         }
-        Lookup found = lookup(Incoming.clientKey(json), json.get("taskId"), Checked.ok(0));
+        JsonNode idNode = json.get("taskId");
+        Lookup found = lookup(Incoming.clientKey(json), idNode, NO_WAIT);
         switch (found.task()) {
-            case Checked.Refused<TaskView>(Refusal refusal) -> found.to().refuse(res, refusal);
-            case Checked.Ok<TaskView>(TaskView task) -> {
-                if (processing(task)) {
-                    canceller.cancel(found.accountId(), task.id());
+            case Checked.Refused<Known>(Refusal refusal) -> found.to().refuse(res, refusal);
+            case Checked.Ok<Known>(Known task) -> {
+                if (!task.ended()) {
+                    // guarded in the database: a task that ended meanwhile (or on another node) is left alone
+                    canceller.cancel(found.accountId(), taskId(idNode));
                 }
                 found.to().ok(res, Json.MAPPER.createObjectNode());
             }
@@ -179,12 +185,13 @@ final class TaskMethods {
             replies.refuse(res, ((Checked.Refused<JsonNode>) body).refusal());
             return;
         }
-        Lookup found = lookup(Incoming.clientKey(json), json.get("taskId"), Checked.ok(0));
-        if (!(found.task() instanceof Checked.Ok<TaskView>(TaskView task))) {
-            found.to().refuse(res, ((Checked.Refused<TaskView>) found.task()).refusal());
+        JsonNode idNode = json.get("taskId");
+        Lookup found = lookup(Incoming.clientKey(json), idNode, NO_WAIT);
+        if (!(found.task() instanceof Checked.Ok<Known>)) {
+            found.to().refuse(res, ((Checked.Refused<Known>) found.task()).refusal());
             return;
         }
-        switch (reports.report(found.accountId(), task.id(), verdict)) {
+        switch (reports.report(found.accountId(), taskId(idNode), verdict)) {
             case Reports.Reported.NotFound() -> found.to().refuse(res, ErrorCode.ERROR_TASK_NOT_FOUND);
             case Reports.Reported.First(String solver, long refunded) -> {
                 metrics.reported(solver, verdict.name().toLowerCase(java.util.Locale.ROOT));
@@ -199,46 +206,37 @@ final class TaskMethods {
      * The caller's task, checked in this order: key unknown or revoked ({@code ERROR_KEY_DOES_NOT_EXIST}),
      * account suspended, {@code taskId} missing ({@code ERROR_MISSING_REQUEST_DATA}), then {@code params} (the
      * method's own parameters), then unknown, another account's or past its retention ({@code
-     * ERROR_TASK_NOT_FOUND}). The usual case, a key and a well-formed id, takes one query.
+     * ERROR_TASK_NOT_FOUND}). The key comes from the node's {@link Callers} (at most a second old, dropped at
+     * every operator change), the task from its {@link TaskStates}: a poll of a task this node knows takes no
+     * database trip.
      */
     Lookup lookup(String key, JsonNode idNode, Checked<?> params) {
-        long id = idNode == null || idNode.isNull() ? 0 : taskId(idNode);
         if (key == null) {
             return new Lookup(replies, 0, null, Checked.refused(ErrorCode.ERROR_KEY_DOES_NOT_EXIST));
         }
         String hash = ApiKeys.hash(key);
-        if (id > 0) {
-            Optional<Tasks.KeyedResult> read = tasks.resultForKey(hash, id);
-            if (read.isEmpty()) {
-                return new Lookup(replies, 0, hash, Checked.refused(ErrorCode.ERROR_KEY_DOES_NOT_EXIST));
-            }
-            Tasks.KeyedResult r = read.get();
-            Replies to = replies.to(r.errorStatus());
-            Checked<TaskView> task = r.suspended()
-                    ? Checked.refused(ErrorCode.ERROR_ACCOUNT_SUSPENDED)
-                    : params instanceof Checked.Refused<?> p
-                            ? p.refusedAs()
-                            : r.task()
-                                    .<Checked<TaskView>>map(Checked::ok)
-                                    .orElseGet(() -> Checked.refused(ErrorCode.ERROR_TASK_NOT_FOUND));
-            return new Lookup(to, r.accountId(), hash, task);
-        }
-        Optional<Caller> caller = accounts.caller(key);
+        Optional<Caller> caller = callers.byHash(hash);
         if (caller.isEmpty()) {
             return new Lookup(replies, 0, hash, Checked.refused(ErrorCode.ERROR_KEY_DOES_NOT_EXIST));
         }
-        Replies to = replies.to(caller.get().errorStatus());
-        Checked<TaskView> refusal;
-        if (caller.get().suspended()) {
-            refusal = Checked.refused(ErrorCode.ERROR_ACCOUNT_SUSPENDED);
+        Caller c = caller.get();
+        Replies to = replies.to(c.errorStatus());
+        long id = idNode == null || idNode.isNull() ? 0 : taskId(idNode);
+        Checked<Known> task;
+        if (c.suspended()) {
+            task = Checked.refused(ErrorCode.ERROR_ACCOUNT_SUSPENDED);
         } else if (idNode == null || idNode.isNull()) {
-            refusal = Checked.refused(ErrorCode.ERROR_MISSING_REQUEST_DATA, "taskId is required");
+            task = Checked.refused(ErrorCode.ERROR_MISSING_REQUEST_DATA, "taskId is required");
         } else if (params instanceof Checked.Refused<?> p) {
-            refusal = p.refusedAs();
+            task = p.refusedAs();
+        } else if (id <= 0) {
+            task = Checked.refused(ErrorCode.ERROR_TASK_NOT_FOUND);
         } else {
-            refusal = Checked.refused(ErrorCode.ERROR_TASK_NOT_FOUND);
+            task = states.find(c.accountId(), id)
+                    .<Checked<Known>>map(Checked::ok)
+                    .orElseGet(() -> Checked.refused(ErrorCode.ERROR_TASK_NOT_FOUND));
         }
-        return new Lookup(to, caller.get().accountId(), hash, refusal);
+        return new Lookup(to, c.accountId(), hash, task);
     }
 
     /**

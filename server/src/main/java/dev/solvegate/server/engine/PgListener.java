@@ -17,9 +17,10 @@ import org.postgresql.PGNotification;
  * The node's one listener on PostgreSQL, over a dedicated connection outside the pool: {@code NOTIFY
  * solvegate_tasks} (sent by admissions and hand-backs on any node) wakes the dispatcher, and {@code NOTIFY
  * solvegate_ended} (tasks ended on any node, their ids as payload) is fanned out to this node's waiters and
- * workers; {@code NOTIFY solvegate_changed} (the intake switch or a template changed, {@link Changes}) drops
- * this node's copies of them. A lost connection is reopened after a second; the dispatcher and every waiter are
- * woken then too, and every copy dropped, since notifications sent meanwhile are lost.
+ * workers; {@code NOTIFY solvegate_changed} (the intake switch, a template, or accounts, keys and packages
+ * changed, {@link Changes}) drops this node's copies of them. A lost connection is reopened after a second;
+ * when it is lost and again when it is back, every waiter is woken and every copy dropped (pending task states
+ * included), since notifications sent meanwhile are lost; the dispatcher is woken when it is back.
  *
  * <p>Thread-safety: start and close once; runs on its own thread.
  */
@@ -63,8 +64,7 @@ final class PgListener implements AutoCloseable {
                     s.execute("LISTEN " + Changes.CHANNEL);
                 }
                 wakeup.signal();
-                onReconnect.run();
-                onChanged.accept(Changes.ALL);
+                lost();
                 PGConnection pg = c.unwrap(PGConnection.class);
                 while (!closed) {
                     PGNotification[] notes = pg.getNotifications(500);
@@ -73,6 +73,7 @@ final class PgListener implements AutoCloseable {
                     }
                 }
             } catch (SQLException e) {
+                lost();
                 if (closed) {
                     return;
                 }
@@ -84,6 +85,15 @@ final class PgListener implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Notifications may have been missed (the connection was lost, or is back): waiters are woken and every
+     * node copy is dropped, so whatever relies on notices reads the database again.
+     */
+    private void lost() {
+        onReconnect.run();
+        onChanged.accept(Changes.ALL);
     }
 
     private void dispatch(PGNotification[] notes) {

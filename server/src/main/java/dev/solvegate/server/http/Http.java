@@ -14,10 +14,18 @@ public final class Http {
 
     /** Sends {@code body} as JSON with {@code status}: every reply of either listener goes through here. */
     public static void json(ServerResponse res, int status, ObjectNode body) {
-        res.status(status);
-        res.header("Content-Type", "application/json");
-        res.send(body.toString().getBytes(StandardCharsets.UTF_8));
+        json(res, status, body.toString().getBytes(StandardCharsets.UTF_8));
     }
+
+    /** Sends {@code body}, JSON already written (a reply kept as bytes), with {@code status}. */
+    public static void json(ServerResponse res, int status, byte[] body) {
+        res.status(status);
+        res.header(CONTENT_TYPE);
+        res.send(body);
+    }
+
+    private static final io.helidon.http.Header CONTENT_TYPE =
+            io.helidon.http.HeaderValues.create(io.helidon.http.HeaderNames.CONTENT_TYPE, "application/json");
 
     /** {@code GET /healthz} (the process is up) and {@code GET /readyz} (and its database answers). */
     public static void probes(HttpRouting.Builder r, Database db) {

@@ -23,6 +23,9 @@ public final class Metrics {
     private static final System.Logger LOG = System.getLogger(Metrics.class.getName());
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final java.util.concurrent.ConcurrentHashMap<RequestSeries, Timer> requestTimers =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private final Timer claimDelay = Timer.builder("solvegate.task.start.delay")
             .description("time from acceptance to a worker claiming the task")
             .publishPercentileHistogram()
@@ -60,15 +63,26 @@ public final class Metrics {
 
     /** Records one public API request: {@code method} is the API method (or {@code other}), {@code status} HTTP. */
     public void request(String method, int status, String answer, long nanos) {
-        Timer.builder("solvegate.http.requests")
+        RequestSeries series = new RequestSeries(method, status, answer);
+        Timer timer = requestTimers.get(series);
+        if (timer == null) {
+            timer = requestTimers.computeIfAbsent(series, this::requestTimer);
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** One series of the request timer; few (methods × statuses × codes), so each is kept once built. */
+    private record RequestSeries(String method, int status, String answer) {}
+
+    private Timer requestTimer(RequestSeries s) {
+        return Timer.builder("solvegate.http.requests")
                 .description("public API requests by method, HTTP status and answer (an error code, or ok)")
-                .tag("method", method)
-                .tag("status", Integer.toString(status))
-                .tag("code", answer)
+                .tag("method", s.method())
+                .tag("status", Integer.toString(s.status()))
+                .tag("code", s.answer())
                 .publishPercentileHistogram()
                 .maximumExpectedValue(Duration.ofSeconds(10))
-                .register(registry)
-                .record(nanos, TimeUnit.NANOSECONDS);
+                .register(registry);
     }
 
     /** A worker claimed a task {@code millis} after it was accepted. */

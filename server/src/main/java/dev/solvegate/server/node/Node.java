@@ -2,6 +2,7 @@ package dev.solvegate.server.node;
 
 import dev.solvegate.proxy.AddressGuard;
 import dev.solvegate.server.account.AccountStore;
+import dev.solvegate.server.account.Callers;
 import dev.solvegate.server.admin.AdminApi;
 import dev.solvegate.server.admin.AdminReads;
 import dev.solvegate.server.admin.AdminRouting;
@@ -24,6 +25,7 @@ import dev.solvegate.server.store.Database;
 import dev.solvegate.server.store.DatabaseClock;
 import dev.solvegate.server.task.Reports;
 import dev.solvegate.server.task.TaskEnds;
+import dev.solvegate.server.task.TaskStates;
 import dev.solvegate.server.task.TaskStore;
 import dev.solvegate.server.template.TemplateStore;
 import io.helidon.webserver.WebServer;
@@ -118,10 +120,13 @@ public final class Node implements AutoCloseable {
                             metrics.solver(s.id(), s.jar(), s.version(), s.spi().toString()));
             var tasks =
                     new TaskStore(db.jdbi(), clock, config.taskTimeout(), config.resultTtl(), config.idempotencyTtl());
-            var ends = new TaskEnds();
+            var callers = new Callers(accounts);
+            var states = new TaskStates(db.jdbi(), clock, config.resultTtl());
+            var ends = new TaskEnds(states);
             Engine engine = Engine.create(db, config, solvers, metrics, clock, ends, what -> {
                 intake.changed(what);
                 templates.changed(what);
+                callers.changed(what);
             });
             if (withPublicApi) {
                 var replies = new Replies(config.errorStatusAlways200());
@@ -140,7 +145,9 @@ public final class Node implements AutoCloseable {
                         new Reports(db.jdbi(), clock, config.resultTtl(), config.reportWindow()),
                         metrics,
                         engine::queueStats,
-                        config.priceMicros()));
+                        config.priceMicros(),
+                        callers,
+                        states));
                 var customer = new CustomerReads(accounts, tasks, db.jdbi(), replies, clock);
                 var customerConsole = new CustomerConsole(customer, clock);
                 publicServer = listen(

@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * This node's requests waiting for tasks to end (long-poll getTaskResult), woken by the same signals the
  * engine acts on: a settlement on this node, or PostgreSQL's {@code NOTIFY solvegate_ended} from any node,
- * which the node's one listener connection fans out here. A waiter holds no database connection while it
+ * which the node's one listener connection fans out here. The same signals keep the node's {@link TaskStates}
+ * coherent. A waiter holds no database connection while it
  * waits, and on a virtual thread no platform thread either; it reads the task again when woken.
  *
  * <p>Thread-safety: safe for concurrent use.
@@ -17,6 +18,17 @@ import java.util.concurrent.TimeUnit;
 public final class TaskEnds {
 
     private final ConcurrentHashMap<Long, Set<Waiter>> waiters = new ConcurrentHashMap<>();
+    private final TaskStates states;
+
+    /** Ends that only wake waiters. */
+    public TaskEnds() {
+        this(null);
+    }
+
+    /** Ends that also keep {@code states} coherent (told before any waiter wakes, so its re-read sees the end). */
+    public TaskEnds(TaskStates states) {
+        this.states = states;
+    }
 
     /** One request's wait for a task's end; close it when done (try-with-resources). */
     public final class Waiter implements AutoCloseable {
@@ -67,6 +79,9 @@ public final class TaskEnds {
 
     /** Task {@code taskId} ended (here or on another node): its waiters read it again. */
     public void ended(long taskId) {
+        if (states != null) {
+            states.ended(taskId);
+        }
         Set<Waiter> set = waiters.get(taskId);
         if (set != null) {
             set.forEach(Waiter::wake);
@@ -75,6 +90,9 @@ public final class TaskEnds {
 
     /** Notifications may have been lost (the listener reconnected): every waiter reads its task again. */
     public void endedAll() {
+        if (states != null) {
+            states.endedAll();
+        }
         waiters.values().forEach(set -> set.forEach(Waiter::wake));
     }
 

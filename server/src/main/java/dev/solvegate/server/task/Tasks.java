@@ -435,6 +435,17 @@ public final class Tasks {
                 > 0;
     }
 
+    /** A task as getTaskResult shows it, with the account it belongs to. */
+    public record Owned(long accountId, TaskView view) {}
+
+    /** Task {@code id} and its account, whoever it belongs to; empty when there is no such task (or it was reaped). */
+    public static Optional<Owned> result(Handle h, long id) {
+        return h.createQuery("SELECT t.account_id, " + VIEW_COLUMNS + " FROM tasks t WHERE t.id = :id")
+                .bind("id", id)
+                .map((rs, ctx) -> new Owned(rs.getLong("account_id"), view(rs)))
+                .findOne();
+    }
+
     /**
      * In one query: whether the live key with hash {@code keyHash} exists, whether its account is suspended,
      * and its account's task {@code id} (empty when unknown or another account's). Empty when the key is
