@@ -2,9 +2,11 @@
 -- (one statement in autocommit): authenticate the key by its hash and judge its standing (account, package), answer
 -- an Idempotency-Key seen before, then lock the package and then the account (the one lock order, as settlement)
 -- and decide the Idempotency-Key, the quota of the hour and the day, the threads, the balance and the solver's
--- capacity in SPEC order, and only when every rule admits write the slot, the quota, the hold, the task, the
--- Idempotency-Key's record and the NOTIFY to workers. A refusal writes nothing. (task.TaskStore's transaction on
--- H2: the same reads, locks and order.)
+-- capacity in SPEC order, and only when every rule admits write the slot, the quota, the hold, the task and the
+-- Idempotency-Key's record. A refusal writes nothing. (task.TaskStore's transaction on H2: the same reads, locks
+-- and order.) It sends no NOTIFY: a transaction that notifies holds PostgreSQL's one notification lock from its
+-- commit's start to its end, which put every admission of every account in one line; the node tells the other
+-- nodes after the commit, in batches (engine.QueuedNotices).
 -- The same rules in Java (limit.Limits over limit.Slots, billing.Ledger, task.Tasks) run on H2, where a
 -- transaction costs no round trips; the contract tests hold both to the same answers. Only PostgreSQL runs this
 -- file (store.Database adds db/postgresql to its migration locations there).
@@ -142,7 +144,6 @@ BEGIN
         INSERT INTO idempotency_keys (account_id, idem_key, fingerprint, task_id, created_at)
         VALUES (k_account, p_idem_key, p_fingerprint, v_id, p_now);
     END IF;
-    PERFORM pg_notify('solvegate_tasks', '');
     RETURN QUERY SELECT 'ok'::VARCHAR, v_id, a.error_status;
 END;
 $$;

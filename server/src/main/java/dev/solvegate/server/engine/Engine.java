@@ -58,6 +58,7 @@ public final class Engine implements AutoCloseable {
     private final PgListener listener;
     private final TaskEnds ends;
     private final EndNotices notices;
+    private final QueuedNotices queuedNotices;
     private volatile boolean draining;
 
     private Engine(
@@ -109,6 +110,7 @@ public final class Engine implements AutoCloseable {
         this.listener =
                 db.postgres() ? new PgListener(config, wakeup, this::endedElsewhere, ends::endedAll, onChanged) : null;
         this.notices = db.postgres() ? new EndNotices(dbSlots) : null;
+        this.queuedNotices = db.postgres() ? new QueuedNotices(dbSlots) : null;
         this.dispatcher =
                 Thread.ofPlatform().name("solvegate-dispatcher").daemon().unstarted(this::dispatch);
         metrics.engineGauges(this::busy, workers, queue::depth, queue::inFlight);
@@ -157,15 +159,27 @@ public final class Engine implements AutoCloseable {
         if (listener != null) {
             listener.start();
             notices.start();
+            queuedNotices.start();
         }
         sweeper.start();
         callbacks.start();
         dispatcher.start();
     }
 
-    /** Tells the dispatcher new work may be queued; cheap, called after each admission on this node. */
+    /** Tells the dispatcher new work may be queued. */
     public void wake() {
         wakeup.signal();
+    }
+
+    /**
+     * A task was admitted here and its admission committed: wakes this node's dispatcher, and on PostgreSQL tells
+     * the other nodes, in batches after the commit ({@link QueuedNotices}). Cheap; called after each admission.
+     */
+    public void queued() {
+        wakeup.signal();
+        if (queuedNotices != null) {
+            queuedNotices.queued();
+        }
     }
 
     /**
@@ -327,6 +341,7 @@ public final class Engine implements AutoCloseable {
         }
         if (listener != null) {
             notices.close();
+            queuedNotices.close();
             listener.close();
         }
         try {

@@ -139,7 +139,7 @@ public final class Node implements AutoCloseable {
                         new AddressGuard(config.proxyAllowPrivate()),
                         replies,
                         clock,
-                        id -> engine.wake(),
+                        id -> engine.queued(),
                         ends,
                         engine::cancel,
                         new Reports(db.jdbi(), clock, config.resultTtl(), config.reportWindow()),

@@ -243,7 +243,6 @@ public final class TaskStore {
                     IdempotencyKeys.record(
                             h, caller.accountId(), idem.key(), idem.fingerprint(), id, now, idem.since());
                 }
-                Tasks.notifyWorkers(h);
                 yield Checked.ok(new Admitted(id, false));
             }
         };
