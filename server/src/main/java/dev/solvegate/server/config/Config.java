@@ -245,7 +245,7 @@ public record Config(
      * outlast what clients wait for an answer.
      */
     private static Duration queueWait(Map<String, String> env) {
-        Duration d = duration(env, "SOLVEGATE_DB_QUEUE_WAIT", "1s");
+        Duration d = duration(env, "SOLVEGATE_DB_QUEUE_WAIT", "2s");
         if (d.compareTo(MAX_QUEUE_WAIT) > 0) {
             throw new Invalid("SOLVEGATE_DB_QUEUE_WAIT", "must be at most 10s", env.get("SOLVEGATE_DB_QUEUE_WAIT"));
         }

@@ -30,7 +30,7 @@ public final class Database implements AutoCloseable {
     static final int NETWORK_TIMEOUT_MILLIS = 1500;
 
     /** The wait bound and queue length of {@link DbGate} when not configured (tests, the bench's ceilings). */
-    static final Duration DEFAULT_QUEUE_WAIT = Duration.ofSeconds(1);
+    static final Duration DEFAULT_QUEUE_WAIT = Duration.ofSeconds(2);
 
     static final int DEFAULT_QUEUE_MAX = 4096;
 

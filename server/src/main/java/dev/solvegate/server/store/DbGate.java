@@ -108,6 +108,10 @@ public final class DbGate implements ConnectionFactory {
             return probe();
         }
         acquire();
+        if (unreachable) { // found out while this caller waited: it does not queue on the pool behind the others
+            free.release();
+            return probe();
+        }
         try {
             return pool.getConnection();
         } catch (SQLException | RuntimeException e) {

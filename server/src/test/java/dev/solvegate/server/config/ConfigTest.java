@@ -40,7 +40,7 @@ class ConfigTest {
     @Test
     void theDatabaseQueueIsConfigurableWithinItsBounds() {
         Config defaults = Config.fromEnv(Map.of());
-        assertThat(defaults.dbQueueWait()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(defaults.dbQueueWait()).isEqualTo(Duration.ofSeconds(2));
         assertThat(defaults.dbQueueMax()).isEqualTo(4096);
         Config c = Config.fromEnv(Map.of("SOLVEGATE_DB_QUEUE_WAIT", "250ms", "SOLVEGATE_DB_QUEUE_MAX", "0"));
         assertThat(c.dbQueueWait()).isEqualTo(Duration.ofMillis(250));
