@@ -23,14 +23,16 @@ import java.util.stream.Stream;
  * run, and writes the table to {@code bench/target/results.md}. See {@code docs/BENCH.md}.
  *
  * <p>Options: {@code --quick} (a smoke run of about two minutes), {@code --only=SECTION,…} (of http, startup,
- * h2, pg, pg2, inflight), {@code --profile} (JFR of getTaskResult and createTask on an H2 node), {@code --reads}
+ * h2, pg, pg2, inflight, overload), {@code --profile} (JFR of getTaskResult and createTask on an H2 node), {@code --reads}
  * (in h2, pg and pg2 only getTaskResult, each beside the bare endpoint: no storage ceilings, end-to-end or
  * createTask runs), {@code --service[=KEY=VALUE,…]} (the service simulation alone, {@link Service}).
+ * {@code -Dbench.overload.connections=N} (default 2000) and {@code -Dbench.overload.pool=N} (the node's
+ * {@code SOLVEGATE_DB_POOL}, default its own 32) scale the overload section.
  */
 public final class Bench {
 
     private static final List<String> SECTIONS =
-            List.of("http", "startup", "h2", "pg", "pg2", "inflight", "profile", "pgcreate");
+            List.of("http", "startup", "h2", "pg", "pg2", "inflight", "overload", "profile", "pgcreate");
     /**
      * The databases a run creates and drops, named after this harness's process so that two runs on one
      * PostgreSQL never drop each other's ({@code -Dbench.pgSuffix=_x} names them otherwise).
@@ -136,6 +138,9 @@ public final class Bench {
         }
         if (only.contains("inflight")) {
             b.inFlight();
+        }
+        if (only.contains("overload")) {
+            b.overload();
         }
         if (profile || only.contains("profile")) {
             b.profile();
@@ -477,6 +482,39 @@ public final class Bench {
                 report.service(r);
                 System.out.println(report.serviceRow(r));
             }
+        }
+    }
+
+    private void overload() throws Exception {
+        int conns = Integer.getInteger("bench.overload.connections", Overload.DEFAULT_CONNECTIONS);
+        log("overload: one PostgreSQL node, wrk with " + conns
+                + " connections on getBalance, getTaskResult, createTask; replies counted by code");
+        Storage.recreatePg(PG_DB);
+        Map<String, String> env =
+                new HashMap<>(Map.of("SOLVEGATE_DB_URL", Storage.pgUrl(PG_DB), "SOLVEGATE_DB_USER", "postgres"));
+        String pool = System.getProperty("bench.overload.pool");
+        if (pool != null) {
+            env.put("SOLVEGATE_DB_POOL", pool);
+        }
+        try (ServerNode n = ServerNode.start("overload-node", jar, work.resolve("overload"), List.of(), env)) {
+            Fixture f = Fixture.setUp(n);
+            for (Overload.Result r :
+                    Overload.run(wrk, root.resolve("bench/wrk/codes.lua"), n, f, conns, warmup, seconds)) {
+                report.overload(r);
+            }
+            Overload.Log l = Overload.log(n.proc.log);
+            report.note(String.format(
+                    java.util.Locale.ROOT,
+                    "overload: the node's log (SOLVEGATE_DB_POOL %s) had %d lines: %d with a stack trace, %d about"
+                            + " overload, %d about the database being unavailable",
+                    pool == null ? "32" : pool,
+                    l.lines(),
+                    l.stackLines(),
+                    l.overloadLines(),
+                    l.unavailableLines()));
+            n.proc.kill();
+        } finally {
+            Storage.dropPg(PG_DB);
         }
     }
 

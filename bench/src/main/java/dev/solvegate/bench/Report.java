@@ -21,6 +21,7 @@ final class Report {
     private final List<String> notes = new ArrayList<>();
     private final List<Service.Result> services = new ArrayList<>();
     private Service.Settings serviceSettings;
+    private final List<String> overload = new ArrayList<>();
     private String header = "";
     private String footer = "";
 
@@ -226,6 +227,30 @@ final class Report {
                 values.stream().map(v -> String.format(Locale.ROOT, format, v)).toList());
     }
 
+    void overload(Overload.Result r) {
+        StringBuilder kinds = new StringBuilder();
+        r.counted().replies().forEach((kind, n) -> kinds.append(kinds.isEmpty() ? "" : "; ")
+                .append(kind)
+                .append(": ")
+                .append(String.format(Locale.ROOT, "%,d", n)));
+        StringBuilder said = new StringBuilder();
+        r.readyz().forEach((kind, n) -> said.append(said.isEmpty() ? "" : ", ")
+                .append(kind)
+                .append(" ×")
+                .append(n));
+        overload.add(String.format(
+                Locale.ROOT,
+                "| %s | %,d | %,.0f | %s | %s | %s | %,d | %s |",
+                r.method(),
+                r.connections(),
+                r.counted().load().perSecond(),
+                ms(r.counted().load().p50Ms()),
+                ms(r.counted().load().p99Ms()),
+                kinds,
+                r.mislabelled(),
+                said));
+    }
+
     void note(String text) {
         notes.add("- " + text);
     }
@@ -251,6 +276,13 @@ final class Report {
         if (!extra.isEmpty()) {
             s.append("| measurement | figure | target | met |\n|---|---|---|---|\n");
             extra.forEach(r -> s.append(r).append('\n'));
+            s.append('\n');
+        }
+        if (!overload.isEmpty()) {
+            s.append("| overload: method | connections | replies /s | p50 ms | p99 ms | replies by status, code and"
+                    + " Retry-After | mislabelled | /readyz meanwhile |\n");
+            s.append("|---|---|---|---|---|---|---|---|\n");
+            overload.forEach(r -> s.append(r).append('\n'));
             s.append('\n');
         }
         if (!notes.isEmpty()) {

@@ -82,4 +82,64 @@ final class Wrk {
         }
         return new Load(rate, p50, p99, count, errors);
     }
+
+    /** A load whose every reply was counted by status and catalogue code ({@code bench/wrk/codes.lua}). */
+    record Counted(Load load, Map<String, Long> replies) {}
+
+    private static final Pattern CODE = Pattern.compile("(?m)^BENCH-CODE (.+)\\|(\\d+)$");
+
+    /**
+     * Loads {@code baseUrl} on {@code path} with {@code bodies} in turn for {@code seconds} through {@code script}
+     * (which counts replies, {@code bench/wrk/codes.lua}), with {@code connections} connections over 2 threads;
+     * wrk's connection timeout is {@code timeoutSeconds}.
+     */
+    Counted counted(
+            Path script,
+            String baseUrl,
+            String path,
+            List<String> bodies,
+            int connections,
+            int seconds,
+            int timeoutSeconds)
+            throws IOException, InterruptedException {
+        Path bodyFile = Files.createTempFile(workDir, "bodies", ".txt");
+        Files.write(bodyFile, bodies, StandardCharsets.UTF_8);
+        Path out = Files.createTempFile(workDir, "wrk", ".out");
+        ProcessBuilder pb = new ProcessBuilder(
+                        "wrk",
+                        "-t2",
+                        "-c" + connections,
+                        "-d" + seconds + "s",
+                        "--timeout",
+                        timeoutSeconds + "s",
+                        "-s",
+                        script.toString(),
+                        baseUrl)
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile());
+        pb.environment().putAll(Map.of("BENCH_PATH", path, "BENCH_BODIES", bodyFile.toString()));
+        pb.start().waitFor();
+        String text = Files.readString(out);
+        Matcher m = RESULT.matcher(text);
+        if (!m.find()) {
+            throw new IOException("wrk printed no result:\n" + text);
+        }
+        long requests = Long.parseLong(m.group(1));
+        Load load = new Load(
+                requests / (Long.parseLong(m.group(2)) / 1e6),
+                Long.parseLong(m.group(3)) / 1000.0,
+                Long.parseLong(m.group(4)) / 1000.0,
+                requests,
+                Long.parseLong(m.group(6)) + Long.parseLong(m.group(7)));
+        Map<String, Long> replies = new java.util.TreeMap<>();
+        Matcher c = CODE.matcher(text);
+        while (c.find()) {
+            replies.put(c.group(1), Long.parseLong(c.group(2)));
+        }
+        long sockets = Long.parseLong(m.group(7));
+        if (sockets > 0) {
+            replies.put("socket errors (connect, read, write, timeout)", sockets);
+        }
+        return new Counted(load, replies);
+    }
 }

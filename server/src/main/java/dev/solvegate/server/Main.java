@@ -198,6 +198,8 @@ public final class Main implements Runnable {
                   SOLVEGATE_DB_USER              none       database user
                   SOLVEGATE_DB_PASSWORD          none       database password
                   SOLVEGATE_DB_POOL              32         database connections per node
+                  SOLVEGATE_DB_QUEUE_WAIT        2s         how long a request waits for a database connection past capacity
+                  SOLVEGATE_DB_QUEUE_MAX         4096       requests waiting for a database connection at once at most
                   SOLVEGATE_TASK_TIMEOUT         300s       a task's whole deadline (300s, 2m, 500ms)
                   SOLVEGATE_SOLVE_TIMEOUT        120s       one solve attempt's limit
                   SOLVEGATE_RESULT_TTL           300s       how long a result is kept after its task ends

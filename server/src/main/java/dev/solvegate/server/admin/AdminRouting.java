@@ -6,6 +6,8 @@ import dev.solvegate.server.http.OpenApi;
 import dev.solvegate.server.metrics.Metrics;
 import dev.solvegate.server.store.Database;
 import dev.solvegate.server.store.DatabaseFaults;
+import dev.solvegate.server.store.DbGate;
+import dev.solvegate.server.store.LogEverySecond;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -20,6 +22,7 @@ import java.security.MessageDigest;
 public final class AdminRouting {
 
     private static final System.Logger LOG = System.getLogger(AdminRouting.class.getName());
+    private static final LogEverySecond UNAVAILABLE_LOG = new LogEverySecond(LOG);
 
     private AdminRouting() {}
 
@@ -64,6 +67,7 @@ public final class AdminRouting {
             Database db,
             ConsoleSessions console) {
         byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        r.addFilter((chain, req, res) -> db.gate().request(chain::proceed));
         r.any("/admin/*", (req, res) -> authenticate(req, res, expected, console));
         if (reads != null) {
             reads.routes(r);
@@ -89,7 +93,7 @@ public final class AdminRouting {
                                 .createObjectNode()
                                 .put("error", e.getMessage())
                                 .put("field", e.field())));
-        r.error(Exception.class, AdminRouting::failed);
+        r.error(Exception.class, (req, res, e) -> failed(db.gate(), req, res, e));
     }
 
     /** Compares in constant time, so the token cannot be guessed byte by byte from reply times. */
@@ -116,11 +120,21 @@ public final class AdminRouting {
         res.next();
     }
 
-    /** An unexpected failure: 503 when the database is unreachable, else 500 naming the kind, never the cause. */
-    private static void failed(ServerRequest req, ServerResponse res, Exception e) {
+    /**
+     * An unexpected failure: 503 with {@code Retry-After: 1} when the node is overloaded ({@link DbGate} turned
+     * the request away; the gate logs it), 503 when the database is unreachable (logged at most once a second),
+     * else 500 naming the kind, never the cause.
+     */
+    private static void failed(DbGate gate, ServerRequest req, ServerResponse res, Exception e) {
         String path = req.prologue().uriPath().path();
-        if (DatabaseFaults.unreachable(e)) {
-            LOG.log(System.Logger.Level.WARNING, "admin " + path + ": database unavailable: " + e);
+        if (DbGate.saturated(e)) {
+            res.header("Retry-After", "1");
+            Http.json(res, 503, error("overloaded: no database connection was free in time; retry shortly"));
+        } else if (DatabaseFaults.unreachable(e)) {
+            if (DatabaseFaults.connectionLost(e)) {
+                gate.unreachable();
+            }
+            UNAVAILABLE_LOG.warn(() -> "admin " + path + ": database unavailable: " + e);
             Http.json(res, 503, error("database unavailable"));
         } else if (DatabaseFaults.fromDatabase(e)) {
             LOG.log(System.Logger.Level.WARNING, "admin " + path + ": database error", e);

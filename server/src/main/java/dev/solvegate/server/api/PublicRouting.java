@@ -7,6 +7,8 @@ import dev.solvegate.server.metrics.Metrics;
 import dev.solvegate.server.metrics.RequestMetrics;
 import dev.solvegate.server.store.Database;
 import dev.solvegate.server.store.DatabaseFaults;
+import dev.solvegate.server.store.DbGate;
+import dev.solvegate.server.store.LogEverySecond;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -19,6 +21,7 @@ import java.util.function.Consumer;
 public final class PublicRouting {
 
     private static final System.Logger LOG = System.getLogger(PublicRouting.class.getName());
+    private static final LogEverySecond UNAVAILABLE_LOG = new LogEverySecond(LOG);
 
     private PublicRouting() {}
 
@@ -39,6 +42,7 @@ public final class PublicRouting {
             Database db,
             Consumer<HttpRouting.Builder> console) {
         r.addFilter(new RequestMetrics(metrics));
+        r.addFilter((chain, req, res) -> db.gate().request(chain::proceed));
         api.routing(r);
         if (reads != null) {
             reads.routing(r);
@@ -53,19 +57,26 @@ public final class PublicRouting {
                         ErrorCode.ERROR_MISSING_REQUEST_DATA,
                         "no such API method: "
                                 + TaskFields.abbreviate(req.prologue().uriPath().path()))));
-        r.error(Exception.class, (req, res, e) -> failed(replies, req, res, e));
+        r.error(Exception.class, (req, res, e) -> failed(replies, db.gate(), req, res, e));
     }
 
     /**
-     * An unexpected failure. A database that cannot be reached is {@code ERROR_DATABASE_UNAVAILABLE}
-     * (retryable); any other database failure {@code ERROR_INTERNAL_DATABASE}; a failure of our own code
-     * (a bug) {@code ERROR_TASK_EXCEPTION}, "Internal server error", the catalogue's generic internal error
-     * that does not blame the database. The cause goes to the log, never to the client.
+     * An unexpected failure. The node past capacity ({@link DbGate} turned the request away) is {@code
+     * ERROR_SERVICE_UNAVALIABLE} with {@code Retry-After: 1}, logged by the gate at most once a second; a database
+     * that cannot be reached is {@code ERROR_DATABASE_UNAVAILABLE} (retryable), logged at most once a second; any
+     * other database failure {@code ERROR_INTERNAL_DATABASE}; a failure of our own code (a bug) {@code
+     * ERROR_TASK_EXCEPTION}, "Internal server error", the catalogue's generic internal error that does not blame
+     * the database. The cause goes to the log, never to the client.
      */
-    private static void failed(Replies replies, ServerRequest req, ServerResponse res, Exception e) {
+    private static void failed(Replies replies, DbGate gate, ServerRequest req, ServerResponse res, Exception e) {
         String path = req.prologue().uriPath().path();
-        if (DatabaseFaults.unreachable(e)) {
-            LOG.log(System.Logger.Level.WARNING, path + ": database unavailable: " + e);
+        if (DbGate.saturated(e)) {
+            replies.overloaded(res);
+        } else if (DatabaseFaults.unreachable(e)) {
+            if (DatabaseFaults.connectionLost(e)) {
+                gate.unreachable();
+            }
+            UNAVAILABLE_LOG.warn(() -> path + ": database unavailable: " + e);
             replies.refuse(res, ErrorCode.ERROR_DATABASE_UNAVAILABLE);
         } else if (DatabaseFaults.fromDatabase(e)) {
             LOG.log(System.Logger.Level.WARNING, path + ": database error", e);

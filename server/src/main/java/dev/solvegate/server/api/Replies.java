@@ -70,6 +70,23 @@ public final class Replies {
         Http.json(res, mode.status(refusal.code()), body);
     }
 
+    /** {@code Retry-After} of an overloaded node's answer: the queue moves in milliseconds, not minutes. */
+    static final int OVERLOAD_RETRY_AFTER_SECONDS = 1;
+
+    /** What an overloaded node answers: the description that tells it apart from intake being off. */
+    static final String OVERLOADED = "Service is overloaded: no database connection was free in time; retry shortly";
+
+    /**
+     * The node is past capacity ({@code store.DbGate} turned the request away): {@code ERROR_SERVICE_UNAVALIABLE},
+     * retryable, with {@code Retry-After: 1} (not the 30 s of intake switched off: this clears in moments).
+     */
+    void overloaded(ServerResponse res) {
+        Refusal refusal = new Refusal(ErrorCode.ERROR_SERVICE_UNAVALIABLE, OVERLOADED);
+        RequestMetrics.answered(refusal.code().name());
+        res.header("Retry-After", Integer.toString(OVERLOAD_RETRY_AFTER_SECONDS));
+        Http.json(res, mode.status(refusal.code()), refusal.body());
+    }
+
     void refuse(ServerResponse res, ErrorCode code) {
         refuse(res, Refusal.of(code));
     }

@@ -32,6 +32,10 @@ import java.util.regex.Pattern;
  * @param drainGrace how long shutdown waits for running solves before handing them back
  *     ({@code SOLVEGATE_DRAIN_GRACE})
  * @param dbPool database connections this node may open at most ({@code SOLVEGATE_DB_POOL})
+ * @param dbQueueWait how long a request waits in all for a database connection past capacity before it is
+ *     answered {@code ERROR_SERVICE_UNAVALIABLE} ({@code SOLVEGATE_DB_QUEUE_WAIT})
+ * @param dbQueueMax requests waiting for a database connection at once at most; more are answered at once
+ *     ({@code SOLVEGATE_DB_QUEUE_MAX})
  * @param plugins the folder of solver plugin jars ({@code SOLVEGATE_PLUGINS}), or null for none
  * @param idempotencyTtl how long an {@code Idempotency-Key} is remembered ({@code SOLVEGATE_IDEMPOTENCY_TTL})
  * @param reportWindow how long after a task's end a {@code reportIncorrect} still refunds it
@@ -58,6 +62,8 @@ public record Config(
         Duration lease,
         Duration drainGrace,
         int dbPool,
+        Duration dbQueueWait,
+        int dbQueueMax,
         Path plugins,
         Duration idempotencyTtl,
         Duration reportWindow,
@@ -141,6 +147,8 @@ public record Config(
                 duration(env, "SOLVEGATE_LEASE", "10s"),
                 duration(env, "SOLVEGATE_DRAIN_GRACE", "10s"),
                 integer(env, "SOLVEGATE_DB_POOL", 32, MIN_POOL, 10_000),
+                queueWait(env),
+                integer(env, "SOLVEGATE_DB_QUEUE_MAX", 4096, 0, 1_000_000),
                 folder(env, "SOLVEGATE_PLUGINS"),
                 duration(env, "SOLVEGATE_IDEMPOTENCY_TTL", "24h"),
                 duration(env, "SOLVEGATE_REPORT_WINDOW", "60s"),
@@ -189,6 +197,8 @@ public record Config(
                 lease,
                 drainGrace,
                 dbPool,
+                dbQueueWait,
+                dbQueueMax,
                 plugins,
                 idempotencyTtl,
                 reportWindow,
@@ -229,6 +239,21 @@ public record Config(
         }
         return d;
     }
+
+    /**
+     * {@code SOLVEGATE_DB_QUEUE_WAIT}: a positive duration up to {@link #MAX_QUEUE_WAIT}; a longer wait would
+     * outlast what clients wait for an answer.
+     */
+    private static Duration queueWait(Map<String, String> env) {
+        Duration d = duration(env, "SOLVEGATE_DB_QUEUE_WAIT", "2s");
+        if (d.compareTo(MAX_QUEUE_WAIT) > 0) {
+            throw new Invalid("SOLVEGATE_DB_QUEUE_WAIT", "must be at most 10s", env.get("SOLVEGATE_DB_QUEUE_WAIT"));
+        }
+        return d;
+    }
+
+    /** The longest {@code SOLVEGATE_DB_QUEUE_WAIT}. */
+    static final Duration MAX_QUEUE_WAIT = Duration.ofSeconds(10);
 
     /** An existing folder, or null when the variable is not set. */
     private static Path folder(Map<String, String> env, String name) {

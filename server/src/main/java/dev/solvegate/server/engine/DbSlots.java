@@ -1,5 +1,6 @@
 package dev.solvegate.server.engine;
 
+import dev.solvegate.server.store.Database;
 import dev.solvegate.server.store.Transactions;
 import java.util.concurrent.Semaphore;
 import org.jdbi.v3.core.HandleCallback;
@@ -8,7 +9,8 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * The engine's bounded share of the connection pool: every database call of the engine (claims, heartbeat,
  * sweep, settlement, hand-backs, gauges) goes through here, so however many tasks run, at most
- * {@link #share(int)} connections of the pool are the engine's and API requests always find the rest.
+ * {@link #share(int)} connections of the pool are the engine's and API requests always find the rest (they
+ * go through the {@code store.DbGate} of the rest, the engine through {@link Database#engineJdbi}).
  * Callers wait for a slot in arrival order.
  *
  * <p>Thread-safety: safe for concurrent use.
@@ -23,9 +25,9 @@ final class DbSlots {
         this.slots = new Semaphore(slots, true);
     }
 
-    /** The engine's share of a pool of {@code poolSize}: 3/8 of it (12 of the default 32), at least 1. */
+    /** The engine's share of a pool of {@code poolSize}: {@link Database#engineShare}, 3/8 of it (12 of 32). */
     static int share(int poolSize) {
-        return Math.max(1, poolSize * 3 / 8);
+        return Database.engineShare(poolSize);
     }
 
     /** Runs {@code work} in one transaction. */

@@ -75,7 +75,7 @@ public final class Engine implements AutoCloseable {
         this.clock = clock;
         this.metrics = metrics;
         AddressGuard guard = new AddressGuard(config.proxyAllowPrivate());
-        DbSlots dbSlots = new DbSlots(db.jdbi(), DbSlots.share(db.poolSize()));
+        DbSlots dbSlots = new DbSlots(db.engineJdbi(), DbSlots.share(db.poolSize()));
         this.queue = new NodeQueue(
                 dbSlots,
                 new DbSlots(db.leaseJdbi(), 1),

@@ -3,6 +3,8 @@ package dev.solvegate.server.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.solvegate.server.core.Json;
 import dev.solvegate.server.store.Database;
+import dev.solvegate.server.store.DatabaseFaults;
+import dev.solvegate.server.store.DbGate;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
@@ -27,20 +29,35 @@ public final class Http {
     private static final io.helidon.http.Header CONTENT_TYPE =
             io.helidon.http.HeaderValues.create(io.helidon.http.HeaderNames.CONTENT_TYPE, "application/json");
 
-    /** {@code GET /healthz} (the process is up) and {@code GET /readyz} (and its database answers). */
+    /**
+     * {@code GET /healthz} (the process is up) and {@code GET /readyz}: 200 {@code ready} when the database answers
+     * through the node's {@link DbGate}; 503 {@code saturated} with a reason while the gate is saturated (it turned
+     * requests away within the last second, or its queue is more than half full: answered without queueing) or
+     * when the probe itself was turned away; 503 {@code database unavailable} when the database does not answer.
+     */
     public static void probes(HttpRouting.Builder r, Database db) {
         r.get("/healthz", (req, res) -> json(res, 200, status("ok")));
         r.get("/readyz", (req, res) -> {
-            boolean ready;
+            DbGate gate = db.gate();
+            if (gate.saturated()) {
+                json(res, 503, status("saturated").put("reason", gate.saturation()));
+                return;
+            }
             try {
                 db.jdbi()
                         .useHandle(h ->
                                 h.createQuery("SELECT 1").mapTo(Integer.class).one());
-                ready = true;
+                json(res, 200, status("ready"));
             } catch (RuntimeException e) {
-                ready = false;
+                if (DbGate.saturated(e)) {
+                    json(res, 503, status("saturated").put("reason", gate.saturation()));
+                } else {
+                    if (DatabaseFaults.connectionLost(e)) {
+                        gate.unreachable();
+                    }
+                    json(res, 503, status("database unavailable"));
+                }
             }
-            json(res, ready ? 200 : 503, status(ready ? "ready" : "database unavailable"));
         });
     }
 

@@ -3,6 +3,7 @@ package dev.solvegate.server.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.solvegate.server.config.Config;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -16,34 +17,69 @@ import org.postgresql.ds.PGSimpleDataSource;
  * 0.5 s), PostgreSQL locks are waited on for at most 1 s, a statement runs for at most 1.4 s on the server, and
  * a PostgreSQL connection that says nothing for {@link #NETWORK_TIMEOUT_MILLIS} is given up (a silent partition:
  * packets dropped, no reset; the driver's own {@code socketTimeout} counts whole seconds only). Migrations run
- * on a connection of their own, without these bounds. Thread-safety: safe for concurrent use; close once.
+ * on a connection of their own, without these bounds.
+ *
+ * <p>Two ways into the pool: {@link #engineJdbi} for the engine, which bounds itself to {@link #engineShare} of
+ * the pool ({@code engine.DbSlots}), and {@link #jdbi} for everything else, through the {@link DbGate} of the
+ * rest, whose callers wait in a bounded queue past capacity. So the pool is never asked for more connections
+ * than it has. Thread-safety: safe for concurrent use; close once.
  */
 public final class Database implements AutoCloseable {
 
     /** How long a pooled PostgreSQL connection may be silent inside a statement before it is given up. */
     static final int NETWORK_TIMEOUT_MILLIS = 1500;
 
+    /** The wait bound and queue length of {@link DbGate} when not configured (tests, the bench's ceilings). */
+    static final Duration DEFAULT_QUEUE_WAIT = Duration.ofSeconds(2);
+
+    static final int DEFAULT_QUEUE_MAX = 4096;
+
     private final HikariDataSource dataSource;
     private final HikariDataSource leaseSource;
+    private final DbGate gate;
     private final Jdbi jdbi;
+    private final Jdbi engineJdbi;
     private final Jdbi leaseJdbi;
     private final boolean postgres;
 
-    private Database(HikariDataSource dataSource, HikariDataSource leaseSource, boolean postgres) {
+    private Database(
+            HikariDataSource dataSource,
+            HikariDataSource leaseSource,
+            boolean postgres,
+            Duration queueWait,
+            int queueMax) {
         this.dataSource = dataSource;
         this.leaseSource = leaseSource;
-        this.jdbi = Jdbi.create(dataSource);
+        int poolSize = dataSource.getMaximumPoolSize();
+        this.gate = new DbGate(dataSource, Math.max(1, poolSize - engineShare(poolSize)), queueWait, queueMax);
+        this.jdbi = Jdbi.create(gate);
+        this.engineJdbi = Jdbi.create(dataSource);
         this.leaseJdbi = Jdbi.create(leaseSource);
         this.postgres = postgres;
     }
 
     /** Opens the pool and migrates the schema; fails fast when the database cannot be reached. */
     public static Database open(Config config) {
-        return open(config.dbUrl(), config.dbUser(), config.dbPassword(), config.dbPool());
+        return open(
+                config.dbUrl(),
+                config.dbUser(),
+                config.dbPassword(),
+                config.dbPool(),
+                config.dbQueueWait(),
+                config.dbQueueMax());
     }
 
-    /** Opens a pool of at most {@code poolSize} connections and migrates the schema. */
+    /** Opens a pool of at most {@code poolSize} connections and migrates the schema; the gate's defaults. */
     public static Database open(String url, String user, String password, int poolSize) {
+        return open(url, user, password, poolSize, DEFAULT_QUEUE_WAIT, DEFAULT_QUEUE_MAX);
+    }
+
+    /**
+     * Opens a pool of at most {@code poolSize} connections, its gate waiting at most {@code queueWait} with at most
+     * {@code queueMax} callers queued ({@link DbGate}), and migrates the schema.
+     */
+    public static Database open(
+            String url, String user, String password, int poolSize, Duration queueWait, int queueMax) {
         boolean postgres = url.startsWith("jdbc:postgresql:");
         Flyway.configure()
                 .dataSource(url, user, password)
@@ -56,7 +92,8 @@ public final class Database implements AutoCloseable {
                 .migrate();
         HikariDataSource ds = pool("solvegate", poolSize, url, user, password, postgres);
         try {
-            return new Database(ds, pool("solvegate-lease", 1, url, user, password, postgres), postgres);
+            return new Database(
+                    ds, pool("solvegate-lease", 1, url, user, password, postgres), postgres, queueWait, queueMax);
         } catch (RuntimeException e) {
             ds.close();
             throw e;
@@ -108,8 +145,27 @@ public final class Database implements AutoCloseable {
         return dataSource.getMaximumPoolSize();
     }
 
+    /**
+     * The engine's share of a pool of {@code poolSize}: 3/8 of it (12 of the default 32), at least 1; the gate has
+     * the rest.
+     */
+    public static int engineShare(int poolSize) {
+        return Math.max(1, poolSize * 3 / 8);
+    }
+
+    /** Everything but the engine goes in here: through the {@link DbGate}. */
     public Jdbi jdbi() {
         return jdbi;
+    }
+
+    /** The pool without the gate, for the engine alone, which bounds itself to {@link #engineShare}. */
+    public Jdbi engineJdbi() {
+        return engineJdbi;
+    }
+
+    /** The gate of everything but the engine. */
+    public DbGate gate() {
+        return gate;
     }
 
     /**

@@ -23,7 +23,8 @@ import org.jdbi.v3.core.JdbiException;
  * </pre>
  *
  * A pool that hands out no connection within its timeout ({@link SQLTransientConnectionException}) and a
- * socket that cannot connect or times out count as unreachable too.
+ * socket that cannot connect or times out count as unreachable too; the {@link DbGate} turning a caller away
+ * ({@link DbGate.Saturated}) does not: that is overload, with the database reachable.
  */
 public final class DatabaseFaults {
 
@@ -31,6 +32,9 @@ public final class DatabaseFaults {
 
     /** Whether {@code t} or one of its causes says the database could not be reached. */
     public static boolean unreachable(Throwable t) {
+        if (DbGate.saturated(t)) {
+            return false; // the gate turned the caller away: the database was not even asked
+        }
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof ConnectionException || c instanceof SQLTransientConnectionException) {
                 return true;
@@ -46,6 +50,23 @@ public final class DatabaseFaults {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether {@code t} says the connection to the database failed (as opposed to a statement cut by its timeout,
+     * 57014, which a database that is slow but reachable also gives): the {@link DbGate} then believes the
+     * database unreachable until a connection answers.
+     */
+    public static boolean connectionLost(Throwable t) {
+        if (!unreachable(t)) {
+            return false;
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SQLException sql && "57014".equals(sql.getSQLState())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether {@code t} is a transient conflict worth retrying (see the table above). */

@@ -38,6 +38,26 @@ class ConfigTest {
     }
 
     @Test
+    void theDatabaseQueueIsConfigurableWithinItsBounds() {
+        Config defaults = Config.fromEnv(Map.of());
+        assertThat(defaults.dbQueueWait()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(defaults.dbQueueMax()).isEqualTo(4096);
+        Config c = Config.fromEnv(Map.of("SOLVEGATE_DB_QUEUE_WAIT", "250ms", "SOLVEGATE_DB_QUEUE_MAX", "0"));
+        assertThat(c.dbQueueWait()).isEqualTo(Duration.ofMillis(250));
+        assertThat(c.dbQueueMax()).isZero();
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_DB_QUEUE_WAIT", "11s")))
+                .hasMessage("SOLVEGATE_DB_QUEUE_WAIT: must be at most 10s: 11s");
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_DB_QUEUE_WAIT", "0ms")))
+                .hasMessage("SOLVEGATE_DB_QUEUE_WAIT: must be positive: 0ms");
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_DB_QUEUE_WAIT", "soon")))
+                .hasMessage("SOLVEGATE_DB_QUEUE_WAIT: not a duration like 300s, 2m or 500ms: soon");
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_DB_QUEUE_MAX", "-1")))
+                .hasMessage("SOLVEGATE_DB_QUEUE_MAX: must be an integer in 0..1000000: -1");
+        assertThatThrownBy(() -> Config.fromEnv(Map.of("SOLVEGATE_DB_QUEUE_MAX", "lots")))
+                .hasMessage("SOLVEGATE_DB_QUEUE_MAX: must be an integer in 0..1000000: lots");
+    }
+
+    @Test
     void durationsAcceptSecondsMinutesAndMillis() {
         Config c = Config.fromEnv(Map.of(
                 "SOLVEGATE_TASK_TIMEOUT", "2m", "SOLVEGATE_SOLVE_TIMEOUT", "500ms", "SOLVEGATE_RESULT_TTL", "45s"));

@@ -114,11 +114,11 @@ class ConservationTest {
                     inFlightRequests.acquire();
                     pool.submit(() -> {
                         try {
-                            // like a real client, retry what the catalogue calls retryable (pool or lock timeouts under
-                            // load);
+                            // like a real client, retry what the catalogue calls retryable (an overloaded node, lock
+                            // timeouts under load);
                             // a refusal must have changed nothing, which the key-set comparison below would catch
                             JsonNode r = null;
-                            for (int attempt = 0; attempt < 5; attempt++) {
+                            for (int attempt = 0; attempt < 20; attempt++) {
                                 r = node.post(
                                                 "/createTask",
                                                 Tasks.createBody(
@@ -126,7 +126,8 @@ class ConservationTest {
                                         .json();
                                 if (r == null
                                         || r.path("errorId").asInt() == 0
-                                        || !r.path("errorCode").asText().startsWith("ERROR_DATABASE")) {
+                                        || !(r.path("errorCode").asText().startsWith("ERROR_DATABASE")
+                                                || r.path("errorCode").asText().equals("ERROR_SERVICE_UNAVALIABLE"))) {
                                     break;
                                 }
                                 retried.incrementAndGet();
