@@ -248,26 +248,9 @@ public final class TaskStore {
         };
     }
 
-    /**
-     * What getTaskResult needs, in one query: the live key with hash {@code keyHash}, whether its account is
-     * suspended, and its task {@code id} unless unknown, another account's or past its retention. Empty when
-     * the key is unknown or revoked. Key and account state are read fresh, so revocation and suspension take
-     * effect on the next request on every node.
-     */
-    public Optional<Tasks.KeyedResult> resultForKey(String keyHash, long id) {
-        long now = clock.millis();
-        return jdbi.withHandle(h -> Tasks.resultForKey(h, keyHash, id))
-                .map(r -> new Tasks.KeyedResult(
-                        r.accountId(), r.suspended(), r.errorStatus(), r.task().filter(t -> retained(t, now))));
-    }
-
     /** Up to {@code limit} of an account's tasks whose results are still kept, newest first. */
     public List<Tasks.Recent> recent(long accountId, int limit) {
         long endedAfter = clock.millis() - resultTtl.toMillis();
         return jdbi.withHandle(h -> Tasks.recent(h, accountId, endedAfter, limit));
-    }
-
-    private boolean retained(TaskView t, long now) {
-        return t.retainedAt(now, resultTtl.toMillis());
     }
 }

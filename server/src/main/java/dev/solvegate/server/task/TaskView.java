@@ -21,10 +21,4 @@ public record TaskView(
         Long endedAt,
         int solveCount,
         String errorCode,
-        String errorDescription) {
-
-    /** Whether the result is still kept at {@code now}, given {@code resultTtlMillis} after the end. */
-    public boolean retainedAt(long now, long resultTtlMillis) {
-        return endedAt == null || now < endedAt + resultTtlMillis;
-    }
-}
+        String errorDescription) {}

@@ -1,6 +1,5 @@
 package dev.solvegate.server.task;
 
-import dev.solvegate.server.core.ErrorStatus;
 import dev.solvegate.server.store.Transactions;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -98,15 +97,6 @@ public final class Tasks {
 
     /** A {@code solving} task whose lease ran out; {@code solveCount} its attempts so far. */
     public record Expired(long id, long deadline, int solveCount) {}
-
-    /**
-     * What getTaskResult needs, read with the key.
-     *
-     * @param accountId the key's account
-     * @param suspended whether the key's account is suspended
-     * @param errorStatus the account's own error-status mode, or null for the node's
-     */
-    public record KeyedResult(long accountId, boolean suspended, ErrorStatus errorStatus, Optional<TaskView> task) {}
 
     /**
      * A task as an account's task list shows it (getTasks, the consoles); never its request, proxy or token.
@@ -443,35 +433,6 @@ public final class Tasks {
         return h.createQuery("SELECT t.account_id, " + VIEW_COLUMNS + " FROM tasks t WHERE t.id = :id")
                 .bind("id", id)
                 .map((rs, ctx) -> new Owned(rs.getLong("account_id"), view(rs)))
-                .findOne();
-    }
-
-    /**
-     * In one query: whether the live key with hash {@code keyHash} exists, whether its account is suspended,
-     * and its account's task {@code id} (empty when unknown or another account's). Empty when the key is
-     * unknown or revoked.
-     */
-    public static Optional<KeyedResult> resultForKey(Handle h, String keyHash, long id) {
-        return h.createQuery("SELECT k.account_id, a.status AS account_status, a.error_status, " + VIEW_COLUMNS + """
-
-                FROM api_keys k
-                JOIN accounts a ON a.id = k.account_id
-                LEFT JOIN tasks t ON t.id = :id AND t.account_id = k.account_id
-                WHERE k.key_hash = :hash AND NOT k.revoked
-                """)
-                .bind("hash", keyHash)
-                .bind("id", id)
-                .map((rs, ctx) -> {
-                    boolean suspended = "suspended".equals(rs.getString("account_status"));
-                    String errorStatus = rs.getString("error_status");
-                    ErrorStatus mode = errorStatus == null
-                            ? null
-                            : ErrorStatus.parse(errorStatus).orElseThrow();
-                    long accountId = rs.getLong("account_id");
-                    rs.getLong("id");
-                    Optional<TaskView> task = rs.wasNull() ? Optional.empty() : Optional.of(view(rs));
-                    return new KeyedResult(accountId, suspended, mode, task);
-                })
                 .findOne();
     }
 
