@@ -78,6 +78,7 @@ final class FaultRelay implements AutoCloseable {
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
     private volatile boolean stripWaitSeconds;
     private volatile ServerSocket server;
+    private volatile Thread acceptor;
 
     FaultRelay(int upstreamPort) throws IOException {
         this.upstreamPort = upstreamPort;
@@ -115,9 +116,22 @@ final class FaultRelay implements AutoCloseable {
         return seen(path).size();
     }
 
-    /** Closes the listening socket: new connections are refused until {@link #listenAgain()}. */
+    /**
+     * Closes the listening socket: once this returns, new connections are refused until {@link #listenAgain()}.
+     *
+     * <p>Closing alone is not enough: while the accept thread is inside {@code accept()} the kernel keeps the
+     * socket listening, and a connection made in that window is accepted (measured: about one connect in seven
+     * right after {@code close()} got through). So this waits for the accept thread to leave, and a connection
+     * it accepted after the close is reset, not served.
+     */
     synchronized void stopListening() throws IOException {
         server.close();
+        try {
+            acceptor.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the relay stopped listening", e);
+        }
     }
 
     synchronized void listenAgain() throws IOException {
@@ -129,11 +143,16 @@ final class FaultRelay implements AutoCloseable {
 
     private void listen(ServerSocket s) {
         server = s;
-        Thread.ofVirtual().name("relay-accept").start(() -> {
+        acceptor = Thread.ofVirtual().name("relay-accept").start(() -> {
             while (!s.isClosed()) {
                 try {
                     Socket client = s.accept();
-                    Thread.ofVirtual().name("relay").start(() -> serve(client));
+                    if (s.isClosed()) { // accepted in the moment after stopListening() or close() closed s
+                        client.setSoLinger(true, 0);
+                        client.close();
+                    } else {
+                        Thread.ofVirtual().name("relay").start(() -> serve(client));
+                    }
                 } catch (IOException closed) {
                     // stopListening() or close()
                 }
@@ -307,6 +326,6 @@ final class FaultRelay implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        server.close();
+        stopListening();
     }
 }
