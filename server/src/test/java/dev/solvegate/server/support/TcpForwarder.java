@@ -33,6 +33,7 @@ public final class TcpForwarder implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong delayMillis = new AtomicLong();
     private volatile ServerSocket server;
+    private volatile Thread acceptor;
     private volatile boolean blackhole;
 
     public TcpForwarder(String host, int targetPort) throws IOException {
@@ -48,7 +49,7 @@ public final class TcpForwarder implements AutoCloseable {
 
     /** Closes every relayed connection and stops listening: clients see closed and refused connections. */
     public synchronized void cut() throws IOException {
-        server.close();
+        stopListening();
         for (Socket s : open) {
             s.close();
         }
@@ -57,7 +58,7 @@ public final class TcpForwarder implements AutoCloseable {
 
     /** Resets every relayed connection (RST, no FIN) and stops listening. */
     public synchronized void reset() throws IOException {
-        server.close();
+        stopListening();
         for (Socket s : open) {
             try {
                 s.setSoLinger(true, 0);
@@ -91,12 +92,32 @@ public final class TcpForwarder implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the listening socket and waits for the accept thread to leave: while it is inside {@code accept()}
+     * the kernel keeps the socket listening, so a connection made right after the close could still be accepted
+     * (and relayed). One it accepts after the close is reset.
+     */
+    private void stopListening() throws IOException {
+        server.close();
+        try {
+            acceptor.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the forwarder stopped listening", e);
+        }
+    }
+
     private void listen(ServerSocket s) {
         server = s;
-        Thread.ofVirtual().start(() -> {
+        acceptor = Thread.ofVirtual().start(() -> {
             while (!s.isClosed()) {
                 try {
                     Socket client = s.accept();
+                    if (s.isClosed()) { // accepted in the moment after the close
+                        client.setSoLinger(true, 0);
+                        client.close();
+                        continue;
+                    }
                     if (blackhole) {
                         open.add(client); // accepted, never answered
                         continue;
