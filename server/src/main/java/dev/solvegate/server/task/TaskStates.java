@@ -25,7 +25,8 @@ import org.jdbi.v3.core.Jdbi;
  * before it drops the entry); a read notes its stripe's count before it asks the database and keeps what it saw
  * as pending only if the count has not moved, checked again after the put, so an end that commits during the
  * read is never hidden behind it (at worst a read is not kept, and the next one asks again). A hit writes
- * nothing. An ended state read from the database is the truth and is always kept. Each entry records the task's account, so another account's task is not found
+ * nothing. An ended state read from the database is the truth and is always kept. Reads that miss go to the
+ * database together, many ids in one statement ({@link TaskReads}). Each entry records the task's account, so another account's task is not found
  * without a database read. Unknown ids are not kept. At most about {@link #MAX_BYTES} (replies and entries;
  * the least used go first), so a node's memory is bounded whatever clients poll and however long tokens are.
  *
@@ -59,7 +60,7 @@ public final class TaskStates {
         }
     }
 
-    private final Jdbi jdbi;
+    private final TaskReads reads;
     private final Clock clock;
     private final long resultTtlMillis;
     private final long pendingNanos;
@@ -74,7 +75,7 @@ public final class TaskStates {
     }
 
     TaskStates(Jdbi jdbi, Clock clock, Duration resultTtl, Duration pendingFresh) {
-        this.jdbi = jdbi;
+        this.reads = new TaskReads(ids -> jdbi.withHandle(h -> Tasks.results(h, ids)));
         this.clock = clock;
         this.resultTtlMillis = resultTtl.toMillis();
         this.pendingNanos = pendingFresh.toNanos();
@@ -108,7 +109,7 @@ public final class TaskStates {
         int stripe = stripe(id);
         long seen = ends.get(stripe);
         long readAt = System.nanoTime();
-        Optional<Tasks.Owned> row = jdbi.withHandle(h -> Tasks.result(h, id));
+        Optional<Tasks.Owned> row = reads.read(id);
         if (row.isEmpty()) {
             return Optional.empty();
         }

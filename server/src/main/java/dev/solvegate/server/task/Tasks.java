@@ -3,6 +3,8 @@ package dev.solvegate.server.task;
 import dev.solvegate.server.store.Transactions;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -428,12 +430,17 @@ public final class Tasks {
     /** A task as getTaskResult shows it, with the account it belongs to. */
     public record Owned(long accountId, TaskView view) {}
 
-    /** Task {@code id} and its account, whoever it belongs to; empty when there is no such task (or it was reaped). */
-    public static Optional<Owned> result(Handle h, long id) {
-        return h.createQuery("SELECT t.account_id, " + VIEW_COLUMNS + " FROM tasks t WHERE t.id = :id")
-                .bind("id", id)
+    /**
+     * Tasks {@code ids} and their accounts, whoever they belong to, in one statement: an id without a row (no
+     * such task, or reaped) has no entry.
+     */
+    public static Map<Long, Owned> results(Handle h, Collection<Long> ids) {
+        Map<Long, Owned> out = new HashMap<>();
+        h.createQuery("SELECT t.account_id, " + VIEW_COLUMNS + " FROM tasks t WHERE t.id = ANY(:ids)")
+                .bindArray("ids", Long.class, ids)
                 .map((rs, ctx) -> new Owned(rs.getLong("account_id"), view(rs)))
-                .findOne();
+                .forEach(o -> out.put(o.view().id(), o));
+        return out;
     }
 
     /**

@@ -8,10 +8,17 @@ import dev.solvegate.server.support.TestClock;
 import dev.solvegate.server.support.TestDatabase;
 import dev.solvegate.server.support.TestNode;
 import dev.solvegate.server.support.TestNode.Reply;
+import dev.solvegate.server.task.TaskStates;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
@@ -144,6 +151,45 @@ class ReadViewTest {
         await().atMost(Duration.ofSeconds(3))
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> poll(key, id).errorCode(), "ERROR_TASK_NOT_FOUND"::equals);
+    }
+
+    /** "id who what": what a poll answered, its error code or else its status. */
+    private static String answer(long id, String who, Reply r) {
+        String code = r.errorCode();
+        return id + " " + who + " "
+                + (code != null ? code : r.json().path("status").asText());
+    }
+
+    @Test
+    void manyPollsMissingAtOnceAreEachAnsweredRight() throws Exception {
+        String owner = newKey();
+        String other = newKey();
+        long[] ids = new long[30];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = create(owner, Fixture.HANG_KEY);
+        }
+        long gone = ids[0];
+        deleteRow(gone);
+        // entries a second old and more: every poll below reads the database, together with the others in flight
+        Thread.sleep(TaskStates.PENDING_FRESH.toMillis() + 100);
+
+        List<Callable<String>> polls = new ArrayList<>();
+        for (int round = 0; round < 4; round++) {
+            for (long id : ids) {
+                polls.add(() -> answer(id, "owner", poll(owner, id)));
+                polls.add(() -> answer(id, "other", poll(other, id)));
+            }
+        }
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Future<String> f : pool.invokeAll(polls)) {
+                String[] answer = f.get().split(" ");
+                long id = Long.parseLong(answer[0]);
+                String expected = answer[1].equals("other") || id == gone ? "ERROR_TASK_NOT_FOUND" : "processing";
+                assertThat(answer[2])
+                        .as("task %d asked by its %s", id, answer[1])
+                        .isEqualTo(expected);
+            }
+        }
     }
 
     @Test
