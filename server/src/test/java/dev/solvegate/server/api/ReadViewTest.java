@@ -9,6 +9,7 @@ import dev.solvegate.server.support.TestDatabase;
 import dev.solvegate.server.support.TestNode;
 import dev.solvegate.server.support.TestNode.Reply;
 import dev.solvegate.server.task.TaskStates;
+import dev.solvegate.server.task.Tasks;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -151,6 +152,28 @@ class ReadViewTest {
         await().atMost(Duration.ofSeconds(3))
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> poll(key, id).errorCode(), "ERROR_TASK_NOT_FOUND"::equals);
+    }
+
+    @Test
+    void oneStatementReadsAnyNumberOfIdsUpToItsMost() {
+        String key = newKey();
+        long a = create(key, Fixture.HANG_KEY);
+        long b = create(key, Fixture.HANG_KEY);
+        for (int n : new int[] {1, 2, 3, 5, 1000, 1024}) {
+            List<Long> ids = new ArrayList<>();
+            ids.add(a);
+            for (long missing = 1; ids.size() < n - 1; missing++) {
+                ids.add(-missing); // no such task
+            }
+            if (n > 1) {
+                ids.add(b);
+            }
+            Map<Long, Tasks.Owned> rows = node.node().database().jdbi().withHandle(h -> Tasks.results(h, ids));
+            assertThat(rows.keySet())
+                    .as("%d ids", n)
+                    .containsExactlyInAnyOrderElementsOf(n > 1 ? List.of(a, b) : List.of(a));
+            assertThat(rows.get(a).view().status()).isIn("queued", "solving");
+        }
     }
 
     /** "id who what": what a poll answered, its error code or else its status. */
