@@ -4,11 +4,22 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import dev.solvegate.server.core.Refusal;
+import dev.solvegate.server.store.LogEverySecond;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -18,14 +29,18 @@ import org.jdbi.v3.core.Jdbi;
  * <p>Design note. An ended task ({@code ready} or {@code failed}) is immutable until it is reaped: its reply is
  * kept as bytes until {@code ended_at + SOLVEGATE_RESULT_TTL} (the database's clock, as the sweep's), from when
  * it answers not found, exactly as the database read did. A task not ended yet is kept as {@code processing}
- * for at most {@link #PENDING_FRESH} from the start of the read that saw it, and dropped at once when its end is
+ * for at most {@link #PENDING_FRESH} from the start of the read that saw it (a poll's, or a background refresh's:
+ * while a pending task is polled it is read again every {@link #REFRESH_EVERY}, together with every other polled
+ * pending task in one statement, so that a client polling once a second finds its entry fresh and waits for no
+ * database read), and dropped at once when its end is
  * told ({@link #ended}: this node's settlements, and on PostgreSQL every node's ends by {@code NOTIFY
  * solvegate_ended}, through {@link TaskEnds}); when notifications may have been lost (the listener's connection
  * dropped) every pending entry goes ({@link #endedAll}). Ends are counted per stripe of task ids (an end counts
  * before it drops the entry); a read notes its stripe's count before it asks the database and keeps what it saw
  * as pending only if the count has not moved, checked again after the put, so an end that commits during the
- * read is never hidden behind it (at worst a read is not kept, and the next one asks again). A hit writes
- * nothing. An ended state read from the database is the truth and is always kept. Reads that miss go to the
+ * read is never hidden behind it (at worst a read is not kept, and the next one asks again); a refresh keeps
+ * what it read by the same rule. A hit on an ended task writes nothing; a hit on a pending one notes its id for
+ * the refresh (a read of a set, and a write once per refresh). An ended state read from the database is the truth and is always kept. Reads that miss go to the
  * database together, many ids in one statement ({@link TaskReads}). Each entry records the task's account, so another account's task is not found
  * without a database read. Unknown ids are not kept. At most about {@link #MAX_BYTES} (replies and entries;
  * the least used go first), so a node's memory is bounded whatever clients poll and however long tokens are.
@@ -36,6 +51,9 @@ public final class TaskStates {
 
     /** How long a task seen not ended is answered {@code processing} from memory at most, without a told end. */
     public static final Duration PENDING_FRESH = Duration.ofSeconds(1);
+
+    /** How often pending tasks being polled are read again together, in the background. */
+    static final Duration REFRESH_EVERY = Duration.ofMillis(250);
 
     /** The most memory the kept tasks take, roughly: their replies' bytes and a little per entry. */
     static final long MAX_BYTES = 64L << 20;
@@ -60,10 +78,21 @@ public final class TaskStates {
         }
     }
 
+    private final Function<Collection<Long>, Map<Long, Tasks.Owned>> statement;
     private final TaskReads reads;
     private final Clock clock;
+    /** Pending tasks polled since their entry was last read or refreshed. */
+    private final Set<Long> polled = ConcurrentHashMap.newKeySet();
+    /** Whether a thread runs {@link #refreshWhilePolled}. */
+    private final AtomicBoolean refreshing = new AtomicBoolean();
+
+    private final AtomicLong refreshed = new AtomicLong();
+    private final LogEverySecond refreshFailed = new LogEverySecond(System.getLogger(TaskStates.class.getName()));
     private final long resultTtlMillis;
     private final long pendingNanos;
+    /** The age at which a polled pending entry is refreshed. */
+    private final long refreshAtNanos;
+
     private final Cache<Long, Known> states;
     /** Ends told, per stripe of task ids: a read keeps a pending state only if its stripe saw none meanwhile. */
     private final AtomicLongArray ends = new AtomicLongArray(STRIPES);
@@ -75,10 +104,12 @@ public final class TaskStates {
     }
 
     TaskStates(Jdbi jdbi, Clock clock, Duration resultTtl, Duration pendingFresh) {
-        this.reads = new TaskReads(ids -> jdbi.withHandle(h -> Tasks.results(h, ids)));
+        this.statement = ids -> jdbi.withHandle(h -> Tasks.results(h, ids));
+        this.reads = new TaskReads(statement);
         this.clock = clock;
         this.resultTtlMillis = resultTtl.toMillis();
         this.pendingNanos = pendingFresh.toNanos();
+        this.refreshAtNanos = Math.max(0, pendingNanos - REFRESH_EVERY.toNanos());
         this.states = Caffeine.newBuilder()
                 .maximumWeight(MAX_BYTES)
                 .weigher((Long id, Known k) -> ENTRY_BYTES + k.body().length)
@@ -98,11 +129,22 @@ public final class TaskStates {
                 states.asMap().remove(id, k);
                 return Optional.empty(); // reaped, or about to be: the database would not show it either
             }
-            if (k.ended() || System.nanoTime() - k.readAtNanos() < pendingNanos) {
+            if (k.ended()) {
                 return k.accountId() == accountId ? Optional.of(k) : Optional.empty();
             }
+            if (System.nanoTime() - k.readAtNanos() < pendingNanos) {
+                if (k.accountId() != accountId) {
+                    return Optional.empty();
+                }
+                polled(id);
+                return Optional.of(k);
+            }
         }
-        return read(id).filter(r -> r.accountId() == accountId);
+        Optional<Known> read = read(id).filter(r -> r.accountId() == accountId);
+        if (read.isPresent() && !read.get().ended()) {
+            polled(id);
+        }
+        return read;
     }
 
     private Optional<Known> read(long id) {
@@ -113,33 +155,141 @@ public final class TaskStates {
         if (row.isEmpty()) {
             return Optional.empty();
         }
-        TaskView t = row.get().view();
-        long accountId = row.get().accountId();
+        Optional<Known> known = known(row.get(), readAt);
+        known.ifPresent(k -> keep(id, k, stripe, seen, false));
+        return known;
+    }
+
+    /** What {@code row}, read from {@code readAt} on, shows; empty when past its retention. */
+    private Optional<Known> known(Tasks.Owned row, long readAt) {
+        TaskView t = row.view();
+        long accountId = row.accountId();
         if (t.endedAt() == null) {
-            Known k = new Known(accountId, "processing", PROCESSING, null, 0, readAt);
-            if (ends.get(stripe) == seen) {
-                states.put(id, k);
-                if (ends.get(stripe) != seen) {
-                    states.asMap().remove(id, k); // an end was told meanwhile: the next read asks again
-                }
-            }
-            return Optional.of(k);
+            return Optional.of(new Known(accountId, "processing", PROCESSING, null, 0, readAt));
         }
         long goneAt = t.endedAt() + resultTtlMillis;
         if (clock.millis() >= goneAt) {
             return Optional.empty();
         }
-        Known k = t.status().equals("ready")
-                ? new Known(accountId, "ready", bytes(ResultBody.ready(t).toString()), null, goneAt, readAt)
-                : new Known(
-                        accountId,
-                        "failed",
-                        bytes(ResultBody.failed(t).toString()),
-                        ResultBody.failure(t),
-                        goneAt,
-                        readAt);
-        states.put(id, k);
-        return Optional.of(k);
+        return Optional.of(
+                t.status().equals("ready")
+                        ? new Known(
+                                accountId, "ready", bytes(ResultBody.ready(t).toString()), null, goneAt, readAt)
+                        : new Known(
+                                accountId,
+                                "failed",
+                                bytes(ResultBody.failed(t).toString()),
+                                ResultBody.failure(t),
+                                goneAt,
+                                readAt));
+    }
+
+    /**
+     * Keeps {@code k}, read while {@code stripe}'s end count was {@code seen}: an ended state always (it is the
+     * truth); a pending one only if no end was told in that stripe since, checked again after the put. A refresh
+     * ({@code onlyIfKept}) replaces a pending entry still kept and adds none.
+     */
+    private void keep(long id, Known k, int stripe, long seen, boolean onlyIfKept) {
+        if (k.ended()) {
+            if (onlyIfKept) {
+                states.asMap().computeIfPresent(id, (key, old) -> k);
+            } else {
+                states.put(id, k);
+            }
+            return;
+        }
+        if (ends.get(stripe) != seen) {
+            return;
+        }
+        if (onlyIfKept) {
+            states.asMap().computeIfPresent(id, (key, old) -> old.ended() ? old : k);
+        } else {
+            states.put(id, k);
+        }
+        if (ends.get(stripe) != seen) {
+            states.asMap().remove(id, k); // an end was told meanwhile: the next read asks again
+        }
+    }
+
+    /** A pending task was polled: it is refreshed in the background before its entry is a second old. */
+    private void polled(long id) {
+        if (!polled.contains(id)) {
+            polled.add(id);
+        }
+        if (refreshing.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("solvegate-task-refresh").start(this::refreshWhilePolled);
+        }
+    }
+
+    /**
+     * Every {@link #REFRESH_EVERY}, reads again together the pending tasks polled since their entry was read whose
+     * entry is about to go stale (a round before {@link #PENDING_FRESH}): a client that polls once a second (a
+     * second after its last reply) finds its entry read a quarter second or less before; a refresh right after the
+     * poll would be a second old again at the next one. Ends when nothing is polled.
+     */
+    private void refreshWhilePolled() {
+        while (true) {
+            try {
+                Thread.sleep(REFRESH_EVERY);
+            } catch (InterruptedException e) {
+                refreshing.set(false);
+                return;
+            }
+            List<Long> due = new ArrayList<>();
+            long now = System.nanoTime();
+            for (Iterator<Long> it = polled.iterator(); it.hasNext(); ) {
+                long id = it.next();
+                Known k = states.getIfPresent(id);
+                if (k == null || k.ended()) {
+                    it.remove();
+                } else if (now - k.readAtNanos() >= refreshAtNanos) {
+                    it.remove();
+                    due.add(id);
+                }
+            }
+            for (int from = 0; from < due.size(); from += TaskReads.MAX_IDS) {
+                List<Long> batch = due.subList(from, Math.min(due.size(), from + TaskReads.MAX_IDS));
+                try {
+                    refresh(batch);
+                } catch (RuntimeException e) { // not the statement's (refresh logs those): a defect, logged
+                    refreshFailed.warn(() -> "refreshing " + batch.size() + " pending task(s) failed: " + e);
+                }
+            }
+            if (polled.isEmpty()) {
+                refreshing.set(false);
+                // a poll that added its id just before the flag went down started no refresher: take over
+                if (polled.isEmpty() || !refreshing.compareAndSet(false, true)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void refresh(List<Long> ids) {
+        long[] seen = new long[ids.size()];
+        for (int i = 0; i < seen.length; i++) {
+            seen[i] = ends.get(stripe(ids.get(i)));
+        }
+        long readAt = System.nanoTime();
+        Map<Long, Tasks.Owned> rows;
+        try {
+            rows = statement.apply(ids);
+        } catch (RuntimeException e) {
+            // the entries age out and the next polls read for themselves, and get this failure as their answer
+            refreshFailed.warn(() -> "could not refresh " + ids.size() + " pending task(s): " + e);
+            return;
+        }
+        for (int i = 0; i < seen.length; i++) {
+            long id = ids.get(i);
+            Tasks.Owned row = rows.get(id);
+            Optional<Known> known = row == null ? Optional.empty() : known(row, readAt);
+            if (known.isEmpty()) { // gone (reaped, or past its retention): the next poll asks the database
+                states.asMap().computeIfPresent(id, (key, k) -> k.ended() ? k : null);
+            } else {
+                keep(id, known.get(), stripe(id), seen[i], true);
+            }
+        }
+        refreshed.addAndGet(ids.size());
     }
 
     private static int stripe(long id) {
@@ -160,6 +310,16 @@ public final class TaskStates {
         states.asMap().values().removeIf(k -> !k.ended());
     }
 
+    /** Statements the polls that missed have run (tests). */
+    long reads() {
+        return reads.statements();
+    }
+
+    /** Pending tasks read again in the background so far (tests). */
+    long refreshed() {
+        return refreshed.get();
+    }
+
     /** Tasks kept now (tests). */
     long size() {
         states.cleanUp();
@@ -176,7 +336,7 @@ public final class TaskStates {
         public long expireAfterCreate(Long id, Known k, long now) {
             return k.ended()
                     ? Math.max(0, Duration.ofMillis(k.goneAt() - clock.millis()).toNanos())
-                    : pendingNanos;
+                    : 2 * pendingNanos; // find() answers it for pendingNanos; the refresh finds it a while longer
         }
 
         @Override
