@@ -28,22 +28,28 @@ import org.jdbi.v3.core.Jdbi;
  *
  * <p>Design note. An ended task ({@code ready} or {@code failed}) is immutable until it is reaped: its reply is
  * kept as bytes until {@code ended_at + SOLVEGATE_RESULT_TTL} (the database's clock, as the sweep's), from when
- * it answers not found, exactly as the database read did. A task not ended yet is kept as {@code processing}
- * for at most {@link #PENDING_FRESH} from the start of the read that saw it (a poll's, or a background refresh's:
- * while a pending task is polled it is read again every {@link #REFRESH_EVERY}, together with every other polled
- * pending task in one statement, so that a client polling once a second finds its entry fresh and waits for no
- * database read), and dropped at once when its end is
- * told ({@link #ended}: this node's settlements, and on PostgreSQL every node's ends by {@code NOTIFY
- * solvegate_ended}, through {@link TaskEnds}); when notifications may have been lost (the listener's connection
- * dropped) every pending entry goes ({@link #endedAll}). Ends are counted per stripe of task ids (an end counts
- * before it drops the entry); a read notes its stripe's count before it asks the database and keeps what it saw
- * as pending only if the count has not moved, checked again after the put, so an end that commits during the
- * read is never hidden behind it (at worst a read is not kept, and the next one asks again); a refresh keeps
- * what it read by the same rule. A hit on an ended task writes nothing; a hit on a pending one notes its id for
- * the refresh (a read of a set, and a write once per refresh). An ended state read from the database is the truth and is always kept. Reads that miss go to the
- * database together, many ids in one statement ({@link TaskReads}). Each entry records the task's account, so another account's task is not found
- * without a database read. Unknown ids are not kept. At most about {@link #MAX_BYTES} (replies and entries;
- * the least used go first), so a node's memory is bounded whatever clients poll and however long tokens are.
+ * it answers not found, exactly as the database read did. An ended state read from the database is the truth and
+ * is always kept. A task not ended yet is kept as {@code processing} for at most {@link #PENDING_FRESH} from the
+ * start of the read that saw it, and dropped at once when its end is told ({@link #ended}: this node's
+ * settlements, and on PostgreSQL every node's ends by {@code NOTIFY solvegate_ended}, through {@link TaskEnds});
+ * when notifications may have been lost (the listener's connection dropped) every pending entry goes
+ * ({@link #endedAll}).
+ *
+ * <p>Ends are counted per stripe of task ids (an end counts before it drops the entry); a read notes its
+ * stripe's count before it asks the database and keeps what it saw as pending only if the count has not moved,
+ * checked again after the put, so an end that commits during the read is never hidden behind it (at worst a read
+ * is not kept, and the next one asks again).
+ *
+ * <p>Reads that miss go to the database together, many ids in one statement ({@link TaskReads}). While a pending
+ * task is polled it is also read again in the background, with every other polled pending task, a round of
+ * {@link #REFRESH_EVERY} before its entry would go stale, and kept by the same rule: a client polling once a
+ * second finds its entry fresh and waits for no database read, and the second's bound is unchanged. A hit on an
+ * ended task writes nothing; a hit on a pending one notes its id for the refresh (a read of a set, and a write
+ * once per refresh).
+ *
+ * <p>Each entry records the task's account, so another account's task is not found without a database read.
+ * Unknown ids are not kept. At most about {@link #MAX_BYTES} (replies and entries; the least used go first), so a
+ * node's memory is bounded whatever clients poll and however long tokens are.
  *
  * <p>Thread-safety: safe for concurrent use.
  */
@@ -81,6 +87,10 @@ public final class TaskStates {
     private final Function<Collection<Long>, Map<Long, Tasks.Owned>> statement;
     private final TaskReads reads;
     private final Clock clock;
+    private final long resultTtlMillis;
+    private final long pendingNanos;
+    /** The age at which a polled pending entry is refreshed. */
+    private final long refreshAtNanos;
     /** Pending tasks polled since their entry was last read or refreshed. */
     private final Set<Long> polled = ConcurrentHashMap.newKeySet();
     /** Whether a thread runs {@link #refreshWhilePolled}. */
@@ -88,11 +98,6 @@ public final class TaskStates {
 
     private final AtomicLong refreshed = new AtomicLong();
     private final LogEverySecond refreshFailed = new LogEverySecond(System.getLogger(TaskStates.class.getName()));
-    private final long resultTtlMillis;
-    private final long pendingNanos;
-    /** The age at which a polled pending entry is refreshed. */
-    private final long refreshAtNanos;
-
     private final Cache<Long, Known> states;
     /** Ends told, per stripe of task ids: a read keeps a pending state only if its stripe saw none meanwhile. */
     private final AtomicLongArray ends = new AtomicLongArray(STRIPES);
