@@ -221,7 +221,7 @@ public final class TaskStates {
         if (!polled.contains(id)) {
             polled.add(id);
         }
-        if (refreshing.compareAndSet(false, true)) {
+        if (!refreshing.get() && refreshing.compareAndSet(false, true)) { // read first: no CAS storm on every hit
             Thread.ofVirtual().name("solvegate-task-refresh").start(this::refreshWhilePolled);
         }
     }
