@@ -256,7 +256,7 @@ public final class TaskStates {
                 List<Long> batch = due.subList(from, Math.min(due.size(), from + TaskReads.MAX_IDS));
                 try {
                     refresh(batch);
-                } catch (RuntimeException e) { // not the statement's (refresh logs those): a defect, logged
+                } catch (RuntimeException e) { // not the statement's (refresh() keeps those): a defect, logged
                     refreshFailed.warn(() -> "refreshing " + batch.size() + " pending task(s) failed: " + e);
                 }
             }
@@ -280,8 +280,8 @@ public final class TaskStates {
         try {
             rows = statement.apply(ids);
         } catch (RuntimeException e) {
-            // the entries age out and the next polls read for themselves, and get this failure as their answer
-            refreshFailed.warn(() -> "could not refresh " + ids.size() + " pending task(s): " + e);
+            // not logged: the entries age out and the next polls read for themselves and get the failure as their
+            // answer, logged where it is (the overload gate's line, the database's); a refresh adds no line to those
             return;
         }
         for (int i = 0; i < seen.length; i++) {
