@@ -444,9 +444,9 @@ public final class Tasks {
      * such task, or reaped) has no entry.
      *
      * <p>The statement is {@code id IN (…)} with a power of two of parameters (the last id repeated to fill
-     * them), so that there are a dozen statement texts and PostgreSQL keeps one generic plan for each. With
-     * {@code id = ANY(:array)} its planner re-planned every execution (a generic plan estimated for ten ids looked
-     * dearer than a custom one for two), which cost more than the statements it saved.
+     * them): a dozen statement texts, each prepared once per connection. With {@code id = ANY(:array)} PostgreSQL
+     * re-planned every execution, even of two ids (its generic plan, estimated for ten, looked dearer than a custom
+     * one), which cost more than the statements it saved; {@code id IN ($1, $2)} keeps its generic plan.
      */
     public static Map<Long, Owned> results(Handle h, Collection<Long> ids) {
         if (ids.isEmpty()) {
