@@ -105,16 +105,12 @@ public final class TaskStates {
     private static final int STRIPES = 256;
 
     public TaskStates(Jdbi jdbi, Clock clock, Duration resultTtl) {
-        this(jdbi, clock, resultTtl, PENDING_FRESH);
-    }
-
-    TaskStates(Jdbi jdbi, Clock clock, Duration resultTtl, Duration pendingFresh) {
         this.statement = ids -> jdbi.withHandle(h -> Tasks.results(h, ids));
         this.reads = new TaskReads(statement);
         this.clock = clock;
         this.resultTtlMillis = resultTtl.toMillis();
-        this.pendingNanos = pendingFresh.toNanos();
-        this.refreshAtNanos = Math.max(0, pendingNanos - REFRESH_EVERY.toNanos());
+        this.pendingNanos = PENDING_FRESH.toNanos();
+        this.refreshAtNanos = pendingNanos - REFRESH_EVERY.toNanos();
         this.states = Caffeine.newBuilder()
                 .maximumWeight(MAX_BYTES)
                 .weigher((Long id, Known k) -> ENTRY_BYTES + k.body().length)

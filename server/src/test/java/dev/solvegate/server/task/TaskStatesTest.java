@@ -131,7 +131,10 @@ class TaskStatesTest {
         long[] t = pendingTask();
         TaskStates states = view();
         assertThat(status(states, t[0] + 1_000_000, t[1])).isEqualTo("not found");
-        Thread.sleep(3 * TaskStates.REFRESH_EVERY.toMillis());
+        // past the age at which a polled entry is refreshed, and two rounds more
+        Thread.sleep(TaskStates.PENDING_FRESH
+                .plus(TaskStates.REFRESH_EVERY.multipliedBy(2))
+                .toMillis());
         assertThat(states.refreshed()).isZero();
     }
 }
